@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what virt-appliance needs on a Debian machine (only what is missing) and starts
+# virtlogd and libvirtd when they are not running (these machines have no systemd).
+# Usage: scripts/prereqs.sh [--no-libvirtd]
+set -euo pipefail
+
+packages=(
+  libvirt-daemon-system libvirt-clients libvirt0 libvirt-dev
+  qemu-system-x86 qemu-utils ovmf dnsmasq-base
+  libxml2-utils
+  busybox-static cpio e2fsprogs e2tools
+  zstd xz-utils gnupg
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+
+if ((${#missing[@]})); then
+  echo "prereqs: installing ${missing[*]}" >&2
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "prereqs: the .NET 10 SDK is required (dotnet not on PATH)" >&2
+  exit 1
+fi
+
+[[ "${1:-}" == "--no-libvirtd" ]] && exit 0
+
+daemon_running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+if ! daemon_running /run/virtlogd.pid; then
+  "${sudo_cmd[@]}" virtlogd -d
+fi
+if ! daemon_running /run/libvirtd.pid; then
+  "${sudo_cmd[@]}" rm -f /run/libvirtd.pid
+  "${sudo_cmd[@]}" libvirtd -d
+fi
+# The socket appears a moment after the daemon forks.
+for _ in $(seq 1 50); do
+  [[ -S /run/libvirt/libvirt-sock ]] && break
+  sleep 0.2
+done
+if [[ ! -S /run/libvirt/libvirt-sock ]]; then
+  echo "prereqs: libvirtd did not come up (no /run/libvirt/libvirt-sock)" >&2
+  exit 1
+fi

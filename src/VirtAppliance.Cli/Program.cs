@@ -1,0 +1,3 @@
+using VirtAppliance.Cli;
+
+return await CliApplication.RunAsync(args);

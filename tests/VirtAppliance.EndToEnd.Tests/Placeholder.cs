@@ -1,0 +1,3 @@
+namespace VirtAppliance.EndToEnd.Tests;
+
+internal static class Placeholder;

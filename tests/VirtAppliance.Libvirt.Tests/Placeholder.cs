@@ -1,0 +1,3 @@
+namespace VirtAppliance.Libvirt.Tests;
+
+internal static class Placeholder;
