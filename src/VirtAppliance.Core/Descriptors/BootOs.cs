@@ -3,6 +3,9 @@ namespace VirtAppliance.Core.Descriptors;
 /// <summary>How to start the machine: a loader, or a kernel with initrd and command line.</summary>
 public sealed record BootOs
 {
+    /// <summary>The legacy <c>&lt;type&gt;</c> of old virt-image files (<c>hvm</c>); the boot's type decides.</summary>
+    public string? Type { get; init; }
+
     /// <summary>True when a <c>&lt;loader&gt;</c> element is present.</summary>
     public bool HasLoader { get; init; }
 

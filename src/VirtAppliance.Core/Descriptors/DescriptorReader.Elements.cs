@@ -157,6 +157,7 @@ public static partial class DescriptorReader
 
         return new BootOs
         {
+            Type = ReadContext.Text(context.Single(os, "type", required: false)),
             HasLoader = loader is not null,
             Loader = ReadContext.Text(loader),
             LoaderDevice = loaderDevice,

@@ -68,6 +68,7 @@ public static class DescriptorWriter
                 boot.Features.Count == 0 ? null : new XElement("features", boot.Features.Select(feature =>
                     new XElement(feature.Name, feature.Enabled ? null : new XAttribute("state", "off"))))),
             new XElement("os",
+                OptionalElement("type", os.Type),
                 os.Firmware == Firmware.Bios ? null : new XElement("firmware", XmlNames.Of(os.Firmware)),
                 os.HasLoader ? new XElement("loader", Optional("dev", os.LoaderDevice), os.Loader) : null,
                 OptionalElement("kernel", os.Kernel),
@@ -87,7 +88,7 @@ public static class DescriptorWriter
 
     private static XElement Disk(DiskDescriptor disk) =>
         new("disk",
-            disk.Id != disk.File ? new XAttribute("id", disk.Id) : null,
+            disk.Id.Length > 0 && disk.Id != disk.File ? new XAttribute("id", disk.Id) : null,
             Optional("file", disk.File),
             new XAttribute("use", XmlNames.Of(disk.Role)),
             new XAttribute("format", XmlNames.Of(disk.Format)),
