@@ -19,7 +19,7 @@ public class HostMatcherTests
     public void Xen_host_runs_the_first_boot_of_image_xml_paravirtualized_with_pygrub()
     {
         // Given / When
-        var report = Check(Descriptors.Reference("image.xml"), Xen);
+        var report = Check(TestDescriptors.Reference("image.xml"), Xen);
 
         // Then
         report.Fits.ShouldBeTrue();
@@ -33,7 +33,7 @@ public class HostMatcherTests
     public void Kvm_host_skips_the_xen_boot_and_runs_the_hvm_boot_under_kvm()
     {
         // Given / When
-        var report = Check(Descriptors.Reference("image.xml"), Debian12);
+        var report = Check(TestDescriptors.Reference("image.xml"), Debian12);
 
         // Then the first boot that fits, in document order, as virt-image chose
         report.Boots[0].Fits.ShouldBeFalse();
@@ -45,7 +45,7 @@ public class HostMatcherTests
     public void More_vcpus_than_host_cpus_is_a_warning_not_a_mismatch()
     {
         // Given image.xml wants 7 vCPUs, this host has 2
-        var report = Check(Descriptors.Reference("image.xml"), Debian12);
+        var report = Check(TestDescriptors.Reference("image.xml"), Debian12);
 
         // When
         var vcpus = Row(report.Boots[1], "vcpus");
@@ -64,7 +64,7 @@ public class HostMatcherTests
         var options = new HostMatchOptions { VirtType = VirtType.Qemu };
 
         // When
-        var report = Check(Descriptors.Hvm(), Debian12, options);
+        var report = Check(TestDescriptors.Hvm(), Debian12, options);
 
         // Then
         report.Chosen!.DomainType.ShouldBe(VirtType.Qemu);
@@ -76,7 +76,7 @@ public class HostMatcherTests
     public void Old_kvm_host_gives_kvm_its_own_emulator()
     {
         // Given / When
-        var report = Check(Descriptors.Reference("image-format.xml"), Kvm);
+        var report = Check(TestDescriptors.Reference("image-format.xml"), Kvm);
 
         // Then
         report.Chosen.ShouldBe(new HostChoice(0, GuestOsType.Hvm, "i686", VirtType.Kvm, "/usr/bin/qemu-kvm", "pc", Firmware.Bios, null));
@@ -91,7 +91,7 @@ public class HostMatcherTests
         var options = new HostMatchOptions { VirtType = VirtType.Xen };
 
         // When
-        var report = Check(Descriptors.Hvm(), Debian12, options);
+        var report = Check(TestDescriptors.Hvm(), Debian12, options);
 
         // Then
         report.Fits.ShouldBeFalse();
@@ -105,7 +105,7 @@ public class HostMatcherTests
     public void Wrong_arch_is_a_mismatch_naming_the_arches_the_host_has()
     {
         // Given / When
-        var report = Check(Descriptors.Hvm(arch: "aarch64"), Debian12);
+        var report = Check(TestDescriptors.Hvm(arch: "aarch64"), Debian12);
 
         // Then
         report.Fits.ShouldBeFalse();
@@ -117,7 +117,7 @@ public class HostMatcherTests
     public void Xen_only_appliance_does_not_fit_a_kvm_host()
     {
         // Given image-kernel.xml has only a xen boot
-        var report = Check(Descriptors.Reference("image-kernel.xml"), Debian12);
+        var report = Check(TestDescriptors.Reference("image-kernel.xml"), Debian12);
 
         // When
         var error = Should.Throw<HostMismatchException>(report.RequireFit);
@@ -133,7 +133,7 @@ public class HostMatcherTests
     public void Xen_paravirt_boot_cannot_be_forced_onto_qemu()
     {
         // Given / When
-        var report = Check(Descriptors.Reference("image-kernel.xml"), Xen, new HostMatchOptions { VirtType = VirtType.Qemu });
+        var report = Check(TestDescriptors.Reference("image-kernel.xml"), Xen, new HostMatchOptions { VirtType = VirtType.Qemu });
 
         // Then
         report.Fits.ShouldBeFalse();
@@ -159,7 +159,7 @@ public class HostMatcherTests
         var host = CapabilitiesParser.ParseHost(NonPaeHost);
 
         // When
-        var report = HostMatcher.Check(Descriptors.Hvm(arch: "i686", features: "<pae/>"), host, []);
+        var report = HostMatcher.Check(TestDescriptors.Hvm(arch: "i686", features: "<pae/>"), host, []);
 
         // Then
         report.Fits.ShouldBeFalse();
@@ -174,8 +174,8 @@ public class HostMatcherTests
         var nonPae = CapabilitiesParser.ParseHost(NonPaeHost);
 
         // When
-        var i686 = HostMatcher.Check(Descriptors.Hvm(arch: "i686", features: "<pae state='off'/>"), nonPae, []);
-        var x86_64 = Check(Descriptors.Hvm(features: "<pae state='off'/>"), Debian12);
+        var i686 = HostMatcher.Check(TestDescriptors.Hvm(arch: "i686", features: "<pae state='off'/>"), nonPae, []);
+        var x86_64 = Check(TestDescriptors.Hvm(features: "<pae state='off'/>"), Debian12);
 
         // Then
         i686.Fits.ShouldBeTrue();
@@ -186,7 +186,7 @@ public class HostMatcherTests
     [Fact]
     public void Pae_is_implied_for_64_bit_guests_even_where_the_host_does_not_list_it()
     {
-        Row(Check(Descriptors.Hvm(features: "<pae/>"), Debian12).Boots[0], "feature:pae")
+        Row(Check(TestDescriptors.Hvm(features: "<pae/>"), Debian12).Boots[0], "feature:pae")
             .ShouldBe(new RequirementCheck("feature:pae", "on", "64-bit guests always use PAE", RequirementStatus.Met, null));
     }
 
@@ -194,7 +194,7 @@ public class HostMatcherTests
     public void Apic_off_is_a_mismatch_where_the_host_cannot_switch_it_off()
     {
         // Given / When
-        var report = Check(Descriptors.Hvm(features: "<acpi/><apic state='off'/>"), Debian12);
+        var report = Check(TestDescriptors.Hvm(features: "<acpi/><apic state='off'/>"), Debian12);
 
         // Then
         report.Fits.ShouldBeFalse();
@@ -207,7 +207,7 @@ public class HostMatcherTests
     public void Uefi_fits_where_libvirt_offers_efi_firmware()
     {
         // Given / When
-        var report = Check(Descriptors.Hvm(os: "<firmware>efi</firmware><loader dev='hd'/>"), Debian12);
+        var report = Check(TestDescriptors.Hvm(os: "<firmware>efi</firmware><loader dev='hd'/>"), Debian12);
 
         // Then
         report.Chosen!.Firmware.ShouldBe(Firmware.Efi);
@@ -219,7 +219,7 @@ public class HostMatcherTests
     public void Uefi_uses_an_ovmf_loader_where_libvirt_cannot_pick_firmware()
     {
         // Given the i686 emulator lists OVMF images but no firmware='efi'
-        var report = Check(Descriptors.Hvm(arch: "i686", os: "<firmware>efi</firmware><loader dev='hd'/>"), Debian12);
+        var report = Check(TestDescriptors.Hvm(arch: "i686", os: "<firmware>efi</firmware><loader dev='hd'/>"), Debian12);
 
         // Then
         report.Chosen!.EfiLoader.ShouldBe("/usr/share/OVMF/OVMF_CODE.fd");
@@ -239,7 +239,7 @@ public class HostMatcherTests
 
         // When
         var report = HostMatcher.Check(
-            Descriptors.Hvm(os: "<firmware>efi</firmware><loader dev='hd'/>"),
+            TestDescriptors.Hvm(os: "<firmware>efi</firmware><loader dev='hd'/>"),
             Host(Debian12),
             [CapabilitiesParser.ParseDomain(noFirmware)],
             new HostMatchOptions { VirtType = VirtType.Qemu });
@@ -254,7 +254,7 @@ public class HostMatcherTests
     public void Uefi_without_domain_capabilities_cannot_be_promised()
     {
         // Given / When
-        var report = Check(Descriptors.Hvm(os: "<firmware>efi</firmware><loader dev='hd'/>"), Kvm);
+        var report = Check(TestDescriptors.Hvm(os: "<firmware>efi</firmware><loader dev='hd'/>"), Kvm);
 
         // Then
         report.Fits.ShouldBeFalse();
@@ -265,7 +265,7 @@ public class HostMatcherTests
     public void Memory_larger_than_the_host_is_a_mismatch()
     {
         // Given
-        var descriptor = Descriptors.Hvm(devices: "<vcpu>1</vcpu><memory unit='GiB'>8</memory>");
+        var descriptor = TestDescriptors.Hvm(devices: "<vcpu>1</vcpu><memory unit='GiB'>8</memory>");
 
         // When
         var report = Check(descriptor, Debian12);
@@ -280,7 +280,7 @@ public class HostMatcherTests
     public void Declared_requirements_are_checked_against_the_host()
     {
         // Given an appliance that gives its VM 256 MiB but needs a host with 16 GiB and 4 CPUs
-        var descriptor = Descriptors.Hvm(extra: "<requirements><memory unit='GiB'>16</memory><vcpus>4</vcpus></requirements>");
+        var descriptor = TestDescriptors.Hvm(extra: "<requirements><memory unit='GiB'>16</memory><vcpus>4</vcpus></requirements>");
 
         // When
         var report = Check(descriptor, Debian12);
@@ -296,7 +296,7 @@ public class HostMatcherTests
     public void Vcpus_beyond_the_machine_limit_are_a_mismatch()
     {
         // Given / When
-        var report = Check(Descriptors.Hvm(devices: "<vcpu>300</vcpu><memory unit='MiB'>256</memory>"), Debian12);
+        var report = Check(TestDescriptors.Hvm(devices: "<vcpu>300</vcpu><memory unit='MiB'>256</memory>"), Debian12);
 
         // Then
         Row(report.Boots[0], "vcpus").Reason.ShouldBe("The appliance wants 300 vCPUs; the pc machine takes at most 255.");
@@ -306,7 +306,7 @@ public class HostMatcherTests
     public void A_requested_boot_is_used_even_when_an_earlier_one_fits()
     {
         // Given image.xml on the xen host: both boots fit
-        var report = Check(Descriptors.Reference("image.xml"), Xen, new HostMatchOptions { BootIndex = 1 });
+        var report = Check(TestDescriptors.Reference("image.xml"), Xen, new HostMatchOptions { BootIndex = 1 });
 
         // Then
         report.Chosen!.BootIndex.ShouldBe(1);
@@ -318,7 +318,7 @@ public class HostMatcherTests
     public void A_requested_boot_that_does_not_fit_is_not_replaced_by_another()
     {
         // Given / When
-        var report = Check(Descriptors.Reference("image.xml"), Debian12, new HostMatchOptions { BootIndex = 0 });
+        var report = Check(TestDescriptors.Reference("image.xml"), Debian12, new HostMatchOptions { BootIndex = 0 });
 
         // Then
         report.Fits.ShouldBeFalse();
@@ -329,7 +329,7 @@ public class HostMatcherTests
     [Fact]
     public void A_boot_index_that_does_not_exist_is_invalid_input()
     {
-        Should.Throw<InvalidInputException>(() => Check(Descriptors.Reference("image.xml"), Xen, new HostMatchOptions { BootIndex = 2 }))
+        Should.Throw<InvalidInputException>(() => Check(TestDescriptors.Reference("image.xml"), Xen, new HostMatchOptions { BootIndex = 2 }))
             .Message.ShouldBe("test-image has 2 boot(s); there is no boot 2.");
     }
 
@@ -355,7 +355,7 @@ public class HostMatcherTests
     public static TheoryData<string, string> ReferenceDescriptorsOnHosts()
     {
         var data = new TheoryData<string, string>();
-        foreach (var file in Descriptors.ReferenceFiles())
+        foreach (var file in TestDescriptors.ReferenceFiles())
         {
             foreach (var host in HostFiles)
             {
@@ -371,10 +371,10 @@ public class HostMatcherTests
     public void Every_reference_descriptor_gets_a_full_report_on_every_host(string file, string hostFile)
     {
         // Given / When
-        var report = Check(Descriptors.Reference(file), hostFile);
+        var report = Check(TestDescriptors.Reference(file), hostFile);
 
         // Then every boot is listed; a fit has a chosen domain type the host offers; a misfit says why
-        report.Boots.Count.ShouldBe(Descriptors.Reference(file).Boots.Count);
+        report.Boots.Count.ShouldBe(TestDescriptors.Reference(file).Boots.Count);
         if (report.Chosen is { } chosen)
         {
             Host(hostFile).GuestsFor(chosen.OsType, chosen.Arch).ShouldContain(guest => guest.Domain(chosen.DomainType) != null);
