@@ -1,3 +1,6 @@
+using System.Xml.Linq;
+using VirtAppliance.Core.Capabilities;
+
 namespace VirtAppliance.Core.DomainXml;
 
 /// <summary>
@@ -16,4 +19,28 @@ public sealed record InstanceMetadata(string ApplianceName, string? Version, str
 
     /// <summary>The prefix written for <see cref="Namespace"/>.</summary>
     public const string Prefix = "va";
+
+    /// <summary>
+    /// Reads the instance metadata from a whole domain XML (<c>virsh dumpxml</c>) or from the
+    /// metadata element alone (what <c>virDomainGetMetadata</c> returns). Null when the domain
+    /// carries none: it was not deployed by this tool.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The XML is malformed, or the metadata has no appliance name.</exception>
+    public static InstanceMetadata? Parse(string xml)
+    {
+        var root = SafeXml.Parse(xml, "The domain XML").Root!;
+        XNamespace va = Namespace;
+        var instance = root.Name == va + "instance"
+            ? root
+            : root.Element("metadata")?.Element(va + "instance");
+        if (instance is null)
+        {
+            return null;
+        }
+
+        string? Text(string name) => instance.Element(va + name)?.Value.Trim() is { Length: > 0 } text ? text : null;
+        var appliance = Text("appliance")
+            ?? throw new InvalidDataException($"The instance metadata{SafeXml.Where(instance)} names no appliance.");
+        return new InstanceMetadata(appliance, Text("version"), Text("release"), Text("digest"));
+    }
 }
