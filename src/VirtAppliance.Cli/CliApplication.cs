@@ -56,6 +56,7 @@ internal static class CliApplication
             root.Options.Add(option);
         root.Subcommands.Add(ValidateCommand.Create(globals, output));
         root.Subcommands.Add(InspectCommand.Create(globals, output));
+        root.Subcommands.Add(DemoCommand.Create(globals, output));
         return root;
     }
 
