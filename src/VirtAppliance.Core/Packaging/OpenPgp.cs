@@ -8,6 +8,9 @@ namespace VirtAppliance.Core.Packaging;
 /// <summary>The OpenPGP parts: detached ASCII-armored signatures that `gpg --verify` accepts.</summary>
 internal static class OpenPgp
 {
+    /// <summary>BouncyCastle throws many types on malformed packets (some not PgpException); all mean "bad input".</summary>
+    public static bool IsMalformedInput(Exception e) => e is not (OutOfMemoryException or OperationCanceledException or InvalidInputException);
+
     public static string Fingerprint(PgpPublicKey key) => Convert.ToHexString(key.GetFingerprint());
 
     public static string KeyId(long keyId) => keyId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
@@ -24,7 +27,7 @@ internal static class OpenPgp
                 throw new InvalidInputException($"{source}: no OpenPGP public key found") { Hint = "export the key with 'gpg --armor --export KEYID'" };
             return bundle;
         }
-        catch (Exception e) when (e is IOException or PgpException or ArgumentException)
+        catch (Exception e) when (IsMalformedInput(e))
         {
             throw new InvalidInputException($"{source}: not an OpenPGP public key ({e.Message})", e) { Hint = "export the key with 'gpg --armor --export KEYID'" };
         }
@@ -69,7 +72,7 @@ internal static class OpenPgp
                 return new SignatureCheck(SignatureStatus.BadSignature);
             signature = list[0];
         }
-        catch (Exception e) when (e is IOException or PgpException or ArgumentException)
+        catch (Exception e) when (IsMalformedInput(e))
         {
             return new SignatureCheck(SignatureStatus.BadSignature);
         }
@@ -91,7 +94,7 @@ internal static class OpenPgp
                     ? new SignatureCheck(SignatureStatus.Trusted, keyId, Fingerprint(primary), FirstUserId(primary))
                     : new SignatureCheck(SignatureStatus.BadSignature, keyId, Fingerprint(primary), FirstUserId(primary));
             }
-            catch (PgpException)
+            catch (Exception e) when (IsMalformedInput(e))
             {
                 return new SignatureCheck(SignatureStatus.BadSignature, keyId, Fingerprint(primary), FirstUserId(primary));
             }

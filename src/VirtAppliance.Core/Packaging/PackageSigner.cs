@@ -35,7 +35,7 @@ public sealed class PackageSigner
             using var input = PgpUtilities.GetDecoderStream(new MemoryStream(Encoding.UTF8.GetBytes(armored)));
             bundle = new PgpSecretKeyRingBundle(input);
         }
-        catch (Exception e) when (e is IOException or PgpException or ArgumentException)
+        catch (Exception e) when (OpenPgp.IsMalformedInput(e))
         {
             throw new InvalidInputException($"{source}: not an OpenPGP secret key ({e.Message})", e) { Hint = "export it with 'gpg --armor --export-secret-keys KEYID'" };
         }
