@@ -129,8 +129,12 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
-            var descriptorPath = Path.Combine(directory, PackageLayout.DescriptorName);
-            await File.WriteAllBytesAsync(descriptorPath, header!.Descriptor, cancellationToken).ConfigureAwait(false);
+            var descriptor = new FileStream(Path.Combine(directory, PackageLayout.DescriptorName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
+            await using (descriptor.ConfigureAwait(false))
+            {
+                await descriptor.WriteAsync(header!.Descriptor, cancellationToken).ConfigureAwait(false);
+                descriptor.Flush(flushToDisk: true);
+            }
         }
 
         for (var i = 1; i < manifest.Files.Count; i++)
@@ -142,6 +146,7 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
             var index = i - 1;
             var report = progress is null ? null : new Action<long>(done => progress.Report(new PackageProgress(file.Path, index, manifest.Files.Count - 1, done, file.Size)));
             var target = directory is null ? null : Path.Combine(directory, file.Path);
+            report?.Invoke(0);
             await ProcessPayloadAsync(file, entry, target, verifyContent, report, cancellationToken).ConfigureAwait(false);
         }
 

@@ -170,11 +170,11 @@ internal sealed class SparseZstdDecoder
                 ZeroHash.Append(contentHash, chunk.Offset - hashed);
                 contentHash.AppendData(data.Span);
                 hashed = chunk.Offset + chunk.Length;
-                progress?.Invoke(hashed);
             }
 
             if (output is not null)
                 await WriteSkippingZerosAsync(output, data, chunk.Offset, cancellationToken).ConfigureAwait(false);
+            progress?.Invoke(chunk.Offset + chunk.Length);
         }
         finally
         {
