@@ -91,7 +91,8 @@ public sealed class ApplianceStore
                     return new InstallResult(existing, AlreadyInstalled: true);
             }
 
-            var staging = Path.Combine(StagingFolder, Guid.NewGuid().ToString("N"));
+            // The pid in the name lets gc tell a dead install's leftovers from a running one's.
+            var staging = Path.Combine(StagingFolder, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
             CreateFolder(staging);
             step("staging created");
             try
@@ -104,6 +105,10 @@ public sealed class ApplianceStore
                     {
                         current = p.FileIndex;
                         step($"writing {p.Path}");
+                    }
+                    else
+                    {
+                        step($"writing {p.Path} at {p.BytesDone}");
                     }
 
                     progress?.Report(p);
@@ -209,8 +214,8 @@ public sealed class ApplianceStore
         var removed = await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
         foreach (var leftover in Directory.EnumerateDirectories(StagingFolder))
         {
-            // Installs in progress stage without the lock; only folders an hour old are surely dead.
-            if (timeProvider.GetUtcNow() - Directory.GetLastWriteTimeUtc(leftover) > TimeSpan.FromHours(1) || IsDiscarded(leftover))
+            // Installs stage without the lock: keep the folders of processes still running.
+            if (IsDiscarded(leftover) || !IsOwnerAlive(leftover))
             {
                 DeleteTree(leftover);
                 removed++;
@@ -218,6 +223,23 @@ public sealed class ApplianceStore
         }
 
         return removed;
+    }
+
+    private static bool IsOwnerAlive(string folder)
+    {
+        var name = Path.GetFileName(folder);
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        if (dash <= 0 || !int.TryParse(name.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+            return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
     }
 
     private static bool IsDiscarded(string folder) => Path.GetFileName(folder).StartsWith("removed-", StringComparison.Ordinal);

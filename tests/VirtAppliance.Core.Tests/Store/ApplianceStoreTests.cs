@@ -212,14 +212,13 @@ public class ApplianceStoreTests(GpgKeys gpg) : IClassFixture<GpgKeys>
     [Fact]
     public async Task Gc_removes_what_crashed_installs_left()
     {
-        // Given: an old staging folder and an appliance folder the index does not know
+        // Given: the staging folder of a dead process and an appliance folder the index does not know
         using var folder = new TestFolder();
         var store = new ApplianceStore(folder["root"]);
         await store.InstallAsync(await TestAppliance.PackAsync(folder), Unsigned, null, Ct);
         var before = await StoreSnapshot.TakeAsync(store.Root);
-        var old = Directory.CreateDirectory(folder["root/.staging/0123"]);
-        File.WriteAllText(Path.Combine(old.FullName, "half.img"), "x");
-        Directory.SetLastWriteTimeUtc(old.FullName, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var dead = Directory.CreateDirectory(folder["root/.staging/999999999-0123"]);
+        File.WriteAllText(Path.Combine(dead.FullName, "half.img"), "x");
         Directory.CreateDirectory(folder["root/appliances/ghost/1-1"]);
 
         // When

@@ -9,7 +9,7 @@ internal static class StoreSnapshot
     public static async Task<string> TakeAsync(string root)
     {
         var store = new ApplianceStore(root);
-        var lines = (await store.ListAsync(CancellationToken.None)).Select(a => $"index {a.Id} {a.PackageSha256} {a.Path}").ToList();
+        var lines = (await store.ListAsync(CancellationToken.None)).Select(a => $"index {a.Id} {a.PackageSha256} {Path.GetRelativePath(root, a.Path)} {a.SizeOnDisk}").ToList();
         var appliances = Path.Combine(root, "appliances");
         if (Directory.Exists(appliances))
         {
