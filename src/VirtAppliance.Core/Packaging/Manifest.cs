@@ -50,7 +50,10 @@ public sealed class Manifest
                 json.WriteNumber("storedSize", file.StoredSize);
                 json.WriteString("encoding", EncodingName(file.Encoding));
                 json.WriteString("storedSha256", file.StoredSha256);
-                json.WriteString("sha256", file.Sha256);
+                if (file.Sha256 is null)
+                    json.WriteNull("sha256");
+                else
+                    json.WriteString("sha256", file.Sha256);
                 json.WriteEndObject();
             }
 
@@ -164,7 +167,9 @@ public sealed class Manifest
             var other => throw new InvalidDataException($"manifest.json: {where} has the unknown encoding '{other}'"),
         };
         var storedSha = GetDigest(item, "storedSha256", where);
-        var sha = GetDigest(item, "sha256", where);
+        var sha = encoding == PackageEncoding.SparseZstd && item.TryGetProperty("sha256", out var shaElement) && shaElement.ValueKind == JsonValueKind.Null
+            ? null
+            : GetDigest(item, "sha256", where);
         if (encoding == PackageEncoding.Identity && (size != storedSize || storedSha != sha))
             throw new InvalidDataException($"manifest.json: {where} is stored as is but its stored size or digest differs from its own");
         return new PackageEntry(path, role, format, size, storedSize, encoding, storedSha, sha);

@@ -8,7 +8,7 @@ namespace VirtAppliance.Core.Packaging;
 /// <param name="StoredSize">The length of the bytes in the package.</param>
 /// <param name="Encoding">How the bytes are stored.</param>
 /// <param name="StoredSha256">SHA-256 of the stored bytes, lower-case hex.</param>
-/// <param name="Sha256">SHA-256 of the restored file, lower-case hex (what sha256sum prints).</param>
+/// <param name="Sha256">SHA-256 of the restored file, lower-case hex (what sha256sum prints); null for a sparse-zstd disk packed without content digests.</param>
 public sealed record PackageEntry(
     string Path,
     PackageFileRole Role,
@@ -17,7 +17,7 @@ public sealed record PackageEntry(
     long StoredSize,
     PackageEncoding Encoding,
     string StoredSha256,
-    string Sha256)
+    string? Sha256)
 {
     /// <summary>The name of the tar entry that holds the stored bytes.</summary>
     public string EntryName => Encoding == PackageEncoding.SparseZstd ? Path + PackageLayout.SparseZstdSuffix : Path;

@@ -219,7 +219,7 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
             throw new IntegrityException($"{source}: '{file.EntryName}' does not match its SHA-256 in the manifest") { Hint = DamagedHint };
         if (file.Encoding == PackageEncoding.Identity)
             contentSha = storedSha;
-        if (contentSha is not null && contentSha != file.Sha256)
+        if (contentSha is not null && file.Sha256 is not null && contentSha != file.Sha256)
             throw new IntegrityException($"{source}: the restored '{file.Path}' does not match its SHA-256 in the manifest") { Hint = DamagedHint };
 
         if (file.Role == PackageFileRole.Disk)

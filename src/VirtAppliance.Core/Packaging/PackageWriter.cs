@@ -162,10 +162,10 @@ public static class PackageWriter
         await using (output.ConfigureAwait(false))
         {
             using var stored = new HashingStream(output, leaveOpen: true);
-            var contentSha = await encoder.EncodeAsync(handle, length, stored, progress, cancellationToken).ConfigureAwait(false);
+            var contentSha = await encoder.EncodeAsync(handle, length, stored, options.ContentDigests, progress, cancellationToken).ConfigureAwait(false);
             await stored.FlushAsync(cancellationToken).ConfigureAwait(false);
             return (new PackageEntry(file.RelativePath, file.Role, file.Format, length, stored.Count, PackageEncoding.SparseZstd,
-                Convert.ToHexStringLower(stored.GetHash()), Convert.ToHexStringLower(contentSha)), temporary);
+                Convert.ToHexStringLower(stored.GetHash()), contentSha is null ? null : Convert.ToHexStringLower(contentSha)), temporary);
         }
     }
 

@@ -12,6 +12,13 @@ public sealed class PackageWriterOptions
     /// <summary>Chunks compressed at once.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Record each disk's content SHA-256 (what sha256sum prints for the restored file). It costs
+    /// hashing the disk's whole virtual size, holes included (about 2 GB/s here: 10 s for an empty
+    /// 20 GiB disk); without it the stored digest, always recorded, still covers every byte.
+    /// </summary>
+    public bool ContentDigests { get; init; } = true;
+
     /// <summary>Signs the manifest when set.</summary>
     public PackageSigner? Signer { get; init; }
 

@@ -14,6 +14,7 @@ namespace VirtAppliance.Core.Packaging;
 /// </summary>
 internal sealed class SparseZstdEncoder
 {
+    private const int SampleLength = 64 << 10;
     private readonly int level;
     private readonly int chunkLength;
     private readonly int threads;
@@ -29,8 +30,8 @@ internal sealed class SparseZstdEncoder
         this.threads = threads;
     }
 
-    /// <summary>Writes the encoded stream to <paramref name="output"/> and returns the SHA-256 of the content.</summary>
-    public async Task<byte[]> EncodeAsync(SafeFileHandle source, long length, Stream output, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Writes the encoded stream to <paramref name="output"/> and returns the SHA-256 of the content when asked for it.</summary>
+    public async Task<byte[]?> EncodeAsync(SafeFileHandle source, long length, Stream output, bool hashContent, Action<long>? progress, CancellationToken cancellationToken)
     {
         var header = new byte[SparseHeaderLength];
         SparseMagic.CopyTo(header.AsSpan(SparseMagicOffset));
@@ -38,7 +39,7 @@ internal sealed class SparseZstdEncoder
         BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(SparseContentLengthOffset), length);
         await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
 
-        using var contentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var contentHash = hashContent ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var pending = new Queue<Task<Chunk>>();
         var maxInFlight = threads * 2;
         long hashed = 0;
@@ -53,8 +54,12 @@ internal sealed class SparseZstdEncoder
                     var buffer = ArrayPool<byte>.Shared.Rent(chunkLength);
                     await ReadExactlyAsync(source, buffer.AsMemory(0, count), position, cancellationToken).ConfigureAwait(false);
 
-                    ZeroHash.Append(contentHash, position - hashed);
-                    contentHash.AppendData(buffer, 0, count);
+                    if (contentHash is not null)
+                    {
+                        ZeroHash.Append(contentHash, position - hashed);
+                        contentHash.AppendData(buffer, 0, count);
+                    }
+
                     hashed = position + count;
                     progress?.Invoke(hashed);
 
@@ -92,12 +97,13 @@ internal sealed class SparseZstdEncoder
                 compressor.Dispose();
         }
 
-        ZeroHash.Append(contentHash, length - hashed);
+        if (contentHash is not null)
+            ZeroHash.Append(contentHash, length - hashed);
         progress?.Invoke(length);
         var endRecord = new byte[RecordHeaderLength];
         BinaryPrimitives.WriteInt64BigEndian(endRecord.AsSpan(RecordOffsetOffset), length);
         await output.WriteAsync(endRecord, cancellationToken).ConfigureAwait(false);
-        return contentHash.GetHashAndReset();
+        return contentHash?.GetHashAndReset();
     }
 
     private Chunk Compress(byte[] raw, int count, long offset)
@@ -108,6 +114,18 @@ internal sealed class SparseZstdEncoder
         {
             var bound = Compressor.GetCompressBound(count);
             var compressed = ArrayPool<byte>.Shared.Rent(bound);
+            if (count > 4 * SampleLength)
+            {
+                // Random or already-compressed data (encrypted volumes, media) costs a full zstd pass
+                // for nothing; a sample decides, as btrfs does.
+                var sample = compressor.Wrap(raw.AsSpan(0, SampleLength), compressed);
+                if (sample > SampleLength * 97 / 100)
+                {
+                    ArrayPool<byte>.Shared.Return(compressed);
+                    return new Chunk(offset, count, raw, count, null);
+                }
+            }
+
             var stored = compressor.Wrap(raw.AsSpan(0, count), compressed);
             if (stored >= count)
             {

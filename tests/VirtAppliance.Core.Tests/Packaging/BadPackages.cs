@@ -95,7 +95,7 @@ internal static class BadPackages
         using var handle = File.OpenHandle(Path.Combine(dir, "disks", "data.qcow2"));
         var length = RandomAccess.GetLength(handle);
         using var stored = new MemoryStream();
-        var contentSha = new Core.Packaging.SparseZstdEncoder(3, 1 << 20, 1).EncodeAsync(handle, length, stored, null, CancellationToken.None).GetAwaiter().GetResult();
+        var contentSha = new Core.Packaging.SparseZstdEncoder(3, 1 << 20, 1).EncodeAsync(handle, length, stored, true, null, CancellationToken.None).GetAwaiter().GetResult();
         var storedBytes = stored.ToArray();
         var old = manifest.Files[2];
         var entry = old with
@@ -103,7 +103,7 @@ internal static class BadPackages
             Size = length,
             StoredSize = storedBytes.Length,
             StoredSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(storedBytes)),
-            Sha256 = Convert.ToHexStringLower(contentSha),
+            Sha256 = Convert.ToHexStringLower(contentSha!),
         };
         var files = manifest.Files.Select(f => f == old ? entry : f).ToList();
         var newManifest = Core.Packaging.Manifest.Create(files);

@@ -114,4 +114,45 @@ public class PackageRoundTripTests
         result.Signature.Status.ShouldBe(SignatureStatus.Unsigned);
         result.Manifest.Files.Count.ShouldBe(4);
     }
+
+    [Fact]
+    public async Task Without_content_digests_the_manifest_omits_them_and_extract_still_restores_the_disks()
+    {
+        // Given
+        using var folder = new TestFolder();
+        var source = TestAppliance.Create(folder);
+        var package = folder["p.vapp"];
+
+        // When
+        var manifest = await PackageWriter.CreateAsync(source, TestAppliance.Files, package, new PackageWriterOptions { ContentDigests = false }, null, Ct);
+        await using (var reader = new PackageReader(File.OpenRead(package), leaveOpen: false))
+            await reader.ExtractAsync(folder["out"], verifyContent: true, null, Ct);
+
+        // Then
+        manifest.Files.Single(f => f.Path == "system.img").Sha256.ShouldBeNull();
+        manifest.Files.Single(f => f.Path == "vmlinuz").Sha256.ShouldNotBeNull();
+        Tools.Sha256(folder["out/system.img"]).ShouldBe(Tools.Sha256(Path.Combine(source, "system.img")));
+    }
+
+    [Fact]
+    public async Task Incompressible_disks_are_stored_raw_and_restored_exactly()
+    {
+        // Given: 12 MiB of random bytes, as an encrypted volume would be
+        using var folder = new TestFolder();
+        var dir = folder["src"];
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "appliance.xml"), "<image><name>r</name></image>");
+        var bytes = new byte[12 << 20];
+        new Random(7).NextBytes(bytes);
+        File.WriteAllBytes(Path.Combine(dir, "random.img"), bytes);
+
+        // When
+        await PackageWriter.CreateAsync(dir, [new PackageFile("random.img", PackageFileRole.Disk, "raw")], folder["r.vapp"], null, null, Ct);
+        await using (var reader = new PackageReader(File.OpenRead(folder["r.vapp"]), leaveOpen: false))
+            await reader.ExtractAsync(folder["out"], verifyContent: true, null, Ct);
+
+        // Then: stored raw costs a few header bytes per 4 MiB chunk, no more
+        new FileInfo(folder["r.vapp"]).Length.ShouldBeLessThan(bytes.Length + 8192);
+        File.ReadAllBytes(folder["out/random.img"]).ShouldBe(bytes);
+    }
 }
