@@ -47,6 +47,7 @@ for disk in system data empty; do
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$disk" input - "$(stat -c %s "$input")" - - "$(( $(stat -c %b "$input") * 512 / 1048576 ))" >>"$results"
 
   # virt-appliance
+  VA_NO_CONTENT_DIGEST=1 measure "$disk" va-no-digest pack "$work/$disk.vapp" - -- "${harness[@]}" pack "$app" "$work/$disk.vapp" "$disk.img:raw"
   measure "$disk" virt-appliance pack "$work/$disk.vapp" - -- "${harness[@]}" pack "$app" "$work/$disk.vapp" "$disk.img:raw"
   measure "$disk" virt-appliance verify - - -- "${harness[@]}" verify "$work/$disk.vapp"
   measure "$disk" virt-appliance install - "$work/store/appliances/bench-$disk/1-1/$disk.img" -- "${harness[@]}" install "$work/$disk.vapp" "$work/store"
@@ -73,6 +74,19 @@ for disk in system data empty; do
   chmod -R u+w "$work/store/appliances/bench-$disk"
   rm -rf "$work/store/appliances/bench-$disk" "$app"
 done
+
+# qcow2 payloads: the system disk as a plain qcow2 (what qemu-img makes by default) packed by us,
+# against the same disk as a zstd-compressed qcow2 kept as is.
+app=$work/app-qcow2
+mkdir -p "$app"
+qemu-img convert -O qcow2 "$inputs/system.img" "$app/system.qcow2"
+printf '<image>\n  <name version="1" release="1">bench-qcow2</name>\n  <storage><disk file="system.qcow2" format="qcow2"/></storage>\n</image>\n' >"$app/appliance.xml"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' qcow2 input - "$(stat -c %s "$app/system.qcow2")" - - "$(( $(stat -c %b "$app/system.qcow2") * 512 / 1048576 ))" >>"$results"
+measure qcow2 virt-appliance pack "$work/qcow2.vapp" - -- "${harness[@]}" pack "$app" "$work/qcow2.vapp" "system.qcow2:qcow2"
+measure qcow2 virt-appliance install - "$work/store/appliances/bench-qcow2/1-1/system.qcow2" -- "${harness[@]}" install "$work/qcow2.vapp" "$work/store"
+cmp "$app/system.qcow2" "$work/store/appliances/bench-qcow2/1-1/system.qcow2"
+chmod -R u+w "$work/store"
+rm -rf "$app" "$work/store"
 
 echo
 column -t -s $'\t' "$results"

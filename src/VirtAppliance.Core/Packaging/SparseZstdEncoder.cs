@@ -117,9 +117,18 @@ internal sealed class SparseZstdEncoder
             if (count > 4 * SampleLength)
             {
                 // Random or already-compressed data (encrypted volumes, media) costs a full zstd pass
-                // for nothing; a sample decides, as btrfs does.
-                var sample = compressor.Wrap(raw.AsSpan(0, SampleLength), compressed);
-                if (sample > SampleLength * 97 / 100)
+                // for nothing; samples from start, middle and end decide, as btrfs does.
+                var incompressible = true;
+                foreach (var start in (ReadOnlySpan<int>)[0, (count / 2) - (SampleLength / 2), count - SampleLength])
+                {
+                    if (compressor.Wrap(raw.AsSpan(start, SampleLength), compressed) <= SampleLength * 97 / 100)
+                    {
+                        incompressible = false;
+                        break;
+                    }
+                }
+
+                if (incompressible)
                 {
                     ArrayPool<byte>.Shared.Return(compressed);
                     return new Chunk(offset, count, raw, count, null);
