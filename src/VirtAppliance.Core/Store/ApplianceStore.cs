@@ -28,7 +28,7 @@ public sealed class ApplianceStore
     public ApplianceStore(string root, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
-        Root = Path.GetFullPath(root);
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         this.timeProvider = timeProvider ?? TimeProvider.System;
     }
 
@@ -126,9 +126,9 @@ public sealed class ApplianceStore
                 if (await FindSameAsync(index, id, header.Manifest, sourceName, cancellationToken).ConfigureAwait(false) is { } existing)
                     return new InstallResult(existing, AlreadyInstalled: true);
 
-                var nameFolder = Path.Combine(AppliancesFolder, id.Name);
+                var target = FolderOf(id.Name, id.Version, id.Release);
+                var nameFolder = Path.GetDirectoryName(target)!;
                 CreateFolder(nameFolder);
-                var target = Path.Combine(nameFolder, id.VersionRelease);
                 Directory.Move(content, target);
                 Posix.SyncDirectory(nameFolder);
                 step("renamed");
@@ -200,7 +200,7 @@ public sealed class ApplianceStore
         }
 
         await index.DeleteAsync(appliance, cancellationToken).ConfigureAwait(false);
-        DiscardFolder(appliance.Path);
+        DiscardFolder(FolderOf(appliance.Name, appliance.Version, appliance.Release));
         return appliance;
     }
 
@@ -225,6 +225,8 @@ public sealed class ApplianceStore
         return removed;
     }
 
+    private string FolderOf(string name, string version, string release) => Path.Combine(AppliancesFolder, name, $"{version}-{release}");
+
     private static bool IsOwnerAlive(string folder)
     {
         var name = Path.GetFileName(folder);
@@ -247,7 +249,9 @@ public sealed class ApplianceStore
     /// <summary>Under the lock: an appliance folder without an index row is the remains of a crash; it goes.</summary>
     private async Task<int> RecoverAsync(StoreIndex index, CancellationToken cancellationToken)
     {
-        var known = (await index.ListAsync(null, cancellationToken).ConfigureAwait(false)).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        // By name, not by recorded path: the root may be reached through another path than at install.
+        var known = (await index.ListAsync(null, cancellationToken).ConfigureAwait(false))
+            .Select(a => FolderOf(a.Name, a.Version, a.Release)).ToHashSet(StringComparer.Ordinal);
         var removed = 0;
         foreach (var nameFolder in Directory.EnumerateDirectories(AppliancesFolder))
         {

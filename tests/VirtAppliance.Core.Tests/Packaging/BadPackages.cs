@@ -30,6 +30,7 @@ internal static class BadPackages
         ["manifest has too many files"] = (items => EditManifest(items, m => { for (var i = 0; i < 300; i++) { var f = m["files"]![3]!.DeepClone(); f["path"] = $"f{i}"; m["files"]!.AsArray().Add(f); } }), typeof(InvalidInputException)),
         ["manifest is not json"] = (items => Replace(items, "manifest.json", new TarItem("manifest.json", "{ nope"u8.ToArray())), typeof(InvalidInputException)),
         ["manifest is huge"] = (items => Replace(items, "manifest.json", new TarItem("manifest.json", new byte[2 << 20])), typeof(InvalidInputException)),
+        ["descriptor too large"] = (items => Replace(items, "appliance.xml", new TarItem("appliance.xml", new byte[5 << 20])), typeof(InvalidInputException)),
         ["manifest missing"] = (items => [.. items.Where(i => i.Name != "manifest.json")], typeof(InvalidInputException)),
         ["descriptor not first"] = (items => [items[1], items[0], .. items.Skip(2)], typeof(InvalidInputException)),
         ["raw disk holding a qcow2 image"] = (items => EditManifest(items, m => m["files"]![2]!["format"] = "raw"), typeof(InvalidInputException)),

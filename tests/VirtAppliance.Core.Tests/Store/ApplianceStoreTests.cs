@@ -308,4 +308,21 @@ public class ApplianceStoreTests(GpgKeys gpg) : IClassFixture<GpgKeys>
             Tools.Run("umount", root);
         }
     }
+
+    [Fact]
+    public async Task A_store_reached_through_another_path_keeps_its_appliances()
+    {
+        // Given: a store installed through one path, then opened through a symbolic link
+        using var folder = new TestFolder();
+        await new ApplianceStore(folder["root"]).InstallAsync(await TestAppliance.PackAsync(folder), Unsigned, null, Ct);
+        File.CreateSymbolicLink(folder["link"], folder["root"]);
+        var store = new ApplianceStore(folder["link"] + "/");
+
+        // When
+        await store.CollectGarbageAsync(Ct);
+
+        // Then
+        (await store.ListAsync(Ct)).Select(a => a.Id).ShouldBe(["tiny@1.0-1"]);
+        File.Exists(folder["root/appliances/tiny/1.0-1/system.img"]).ShouldBeTrue();
+    }
 }
