@@ -201,7 +201,8 @@ internal sealed class LibvirtHypervisor : IHypervisor
         var last = DomainState.NoState;
         try
         {
-            var current = await Task.Run(() => GetState(name), linked.Token).ConfigureAwait(false);
+            // Not cancellable: it returns in milliseconds, and the timeout then reports the state it read.
+            var current = await Task.Run(() => GetState(name), CancellationToken.None).ConfigureAwait(false);
             last = current.State;
             if (until(current.State))
             {
