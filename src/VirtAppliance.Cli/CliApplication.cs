@@ -1,6 +1,86 @@
+using System.CommandLine;
+using VirtAppliance.Cli.Commands;
+using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Core.Errors;
+
 namespace VirtAppliance.Cli;
 
+/// <summary>Builds the command tree and runs one invocation, mapping failures to exit codes.</summary>
 internal static class CliApplication
 {
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(args.Length == 0 ? 2 : 0);
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Output.ForConsole());
+
+    public static async Task<int> RunAsync(string[] args, Output output)
+    {
+        var globals = new GlobalOptions();
+        var root = BuildRoot(globals, output);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+                output.Error($"virt-appliance: {error.Message}");
+            output.Error("Try 'virt-appliance --help' or 'virt-appliance VERB --help'.");
+            return ExitCodes.Usage;
+        }
+        var configuration = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            Output = output.Out,
+            Error = output.ErrorWriter,
+        };
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, eventArgs) => { eventArgs.Cancel = true; cancellation.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellation.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    internal static RootCommand BuildRoot(GlobalOptions globals, Output output)
+    {
+        var root = new RootCommand($"""
+            virt-appliance: describe, check, package, install, deploy and update virtual appliances on libvirt hosts.
+
+            Examples:
+              virt-appliance validate appliance.xml
+              virt-appliance inspect ./my-appliance --json
+
+            {ExitCodes.HelpText}
+            """);
+        foreach (var option in globals.All)
+            root.Options.Add(option);
+        root.Subcommands.Add(ValidateCommand.Create(globals, output));
+        root.Subcommands.Add(InspectCommand.Create(globals, output));
+        root.Subcommands.Add(DemoCommand.Create(globals, output));
+        return root;
+    }
+
+    /// <summary>Wraps a verb's handler: errors become a message, a hint and an exit code, never a stack trace unless --debug.</summary>
+    internal static void SetHandler(Command command, GlobalOptions globals, Output output, Func<CommandContext, CancellationToken, Task<int>> handler)
+    {
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var context = new CommandContext(parseResult, globals, output);
+            try
+            {
+                return await handler(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                output.Error("virt-appliance: interrupted");
+                return 130;
+            }
+            catch (Exception error) when (error is VirtApplianceException or IOException or UnauthorizedAccessException || !context.Debug)
+            {
+                var code = ExitCodes.For(error);
+                output.Failure(error, code, context.Json, context.Debug);
+                return code;
+            }
+        });
+    }
 }

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using VirtAppliance.Cli.Rendering;
+
+namespace VirtAppliance.Cli;
+
+/// <summary>What a verb's handler gets: the parse result, where to write, and the global settings.</summary>
+internal sealed class CommandContext(ParseResult parseResult, GlobalOptions globals, Output output)
+{
+    public ParseResult ParseResult { get; } = parseResult;
+
+    public Output Output { get; } = output;
+
+    public bool Json => ParseResult.GetValue(globals.Json);
+
+    public bool Debug => ParseResult.GetValue(globals.Debug);
+
+    public string Root => globals.ResolveRoot(ParseResult);
+
+    public T? Get<T>(Option<T> option) => ParseResult.GetValue(option);
+
+    public T Get<T>(Argument<T> argument) => ParseResult.GetValue(argument)!;
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Errors;
+
+namespace VirtAppliance.Cli.Rendering;
+
+/// <summary>Where a command writes: human text through Spectre.Console, JSON for machines, errors to stderr.</summary>
+internal sealed class Output
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private Output(TextWriter @out, TextWriter error, bool interactive)
+    {
+        Out = @out;
+        ErrorWriter = error;
+        IsInteractive = interactive;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(@out),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!interactive)
+            Console.Profile.Width = 120;
+    }
+
+    public TextWriter Out { get; }
+
+    public TextWriter ErrorWriter { get; }
+
+    /// <summary>True on a terminal: progress bars and colours; false when piped or captured.</summary>
+    public bool IsInteractive { get; }
+
+    public IAnsiConsole Console { get; }
+
+    public static Output ForConsole() =>
+        new(System.Console.Out, System.Console.Error, !System.Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb"));
+
+    public static Output ForWriters(TextWriter @out, TextWriter error) => new(@out, error, interactive: false);
+
+    public void Json<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    public void Line(string text = "") => Out.WriteLine(text);
+
+    public void Error(string text) => ErrorWriter.WriteLine(text);
+
+    public void Problems(IEnumerable<DescriptorProblem> problems)
+    {
+        foreach (var problem in problems)
+            ErrorWriter.WriteLine(problem.ToString());
+    }
+
+    public void Failure(Exception error, int exitCode, bool json, bool debug)
+    {
+        var hint = (error as VirtApplianceException)?.Hint;
+        var problems = (error as DescriptorInvalidException)?.Problems ?? [];
+        if (json)
+        {
+            var body = new JsonObject
+            {
+                ["error"] = new JsonObject
+                {
+                    ["exit_code"] = exitCode,
+                    ["kind"] = ErrorKind(exitCode),
+                    ["message"] = error.Message,
+                    ["hint"] = hint,
+                    ["problems"] = JsonSerializer.SerializeToNode(problems.Select(ProblemJson.From), JsonOptions),
+                },
+            };
+            Out.WriteLine(body.ToJsonString(JsonOptions));
+        }
+        Problems(problems);
+        ErrorWriter.WriteLine($"virt-appliance: error: {error.Message}");
+        if (hint is not null)
+            ErrorWriter.WriteLine($"  what to do: {hint}");
+        if (debug)
+            ErrorWriter.WriteLine(error.ToString());
+    }
+
+    private static string ErrorKind(int exitCode) => exitCode switch
+    {
+        ExitCodes.InvalidInput => "invalid_input",
+        ExitCodes.HostMismatch => "host_mismatch",
+        ExitCodes.Integrity => "integrity",
+        ExitCodes.Hypervisor => "hypervisor",
+        ExitCodes.NotFound => "not_found",
+        ExitCodes.Conflict => "conflict",
+        _ => "unexpected",
+    };
+}

@@ -1,0 +1,11 @@
+using VirtAppliance.Core.Descriptors;
+
+namespace VirtAppliance.Cli.Rendering;
+
+/// <summary>A descriptor problem as JSON: flat, with file/line/column spelled out.</summary>
+internal sealed record ProblemJson(string Severity, string File, int Line, int Column, string Message, string? Hint)
+{
+    public static ProblemJson From(DescriptorProblem problem) =>
+        new(problem.Severity == Core.Descriptors.Severity.Error ? "error" : "warning",
+            problem.Location.File, problem.Location.Line, problem.Location.Column, problem.Message, problem.Hint);
+}

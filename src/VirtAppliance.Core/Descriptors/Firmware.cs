@@ -1,0 +1,7 @@
+namespace VirtAppliance.Core.Descriptors;
+
+public enum Firmware
+{
+    Bios,
+    Efi,
+}

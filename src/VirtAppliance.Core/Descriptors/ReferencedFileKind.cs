@@ -1,0 +1,10 @@
+namespace VirtAppliance.Core.Descriptors;
+
+public enum ReferencedFileKind
+{
+    Disk,
+    Kernel,
+    Initrd,
+    Loader,
+    Template,
+}

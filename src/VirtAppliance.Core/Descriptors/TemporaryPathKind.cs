@@ -1,0 +1,8 @@
+namespace VirtAppliance.Core.Descriptors;
+
+public enum TemporaryPathKind
+{
+    Files,
+    Dirs,
+    Empty,
+}

@@ -1,0 +1,34 @@
+using VirtAppliance.Core.Descriptors;
+
+namespace VirtAppliance.Core.Services;
+
+/// <summary>The describe-stage actions (validate, inspect), shared by the CLI and the web API.</summary>
+public sealed class ApplianceService
+{
+    private readonly Func<string, string?>? _installedLookup;
+
+    public ApplianceService(Func<string, string?>? installedLookup = null) => _installedLookup = installedLookup;
+
+    public LoadedDescriptor Validate(string appliance, ValidationPurpose purpose = ValidationPurpose.Describe) =>
+        ApplianceLocator.Load(appliance, purpose, _installedLookup);
+
+    public ApplianceSummary Inspect(string appliance)
+    {
+        var loaded = Validate(appliance);
+        var descriptor = loaded.Descriptor ?? loaded.Require();
+        var disks = descriptor.Disks.Where(disk => disk.Id.Length > 0).Select(disk =>
+        {
+            long? length = null, allocated = null;
+            if (disk.File is not null && descriptor.BaseDirectory is not null && File.Exists(descriptor.ResolvePath(disk.File)))
+            {
+                var path = descriptor.ResolvePath(disk.File);
+                length = new FileInfo(path).Length;
+                allocated = FileAllocation.AllocatedBytes(path);
+            }
+            var targets = descriptor.Boots.SelectMany(boot => boot.Drives).Where(drive => drive.DiskId == disk.Id)
+                .Select(drive => drive.Target).Distinct().ToList();
+            return new DiskSummary(disk.Id, disk.File, disk.Role, disk.Format, disk.SizeMiB, length, allocated, targets);
+        }).ToList();
+        return new ApplianceSummary(loaded.Path, loaded.Kind, descriptor, disks, loaded.Problems);
+    }
+}

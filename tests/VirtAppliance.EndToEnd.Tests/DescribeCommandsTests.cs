@@ -1,0 +1,181 @@
+using System.Text.Json;
+using Shouldly;
+using Xunit;
+
+namespace VirtAppliance.EndToEnd.Tests;
+
+public class DescribeCommandsTests
+{
+    private static string Reference(string file) => Path.Combine("/work/shared/reference/virt-image/descriptors", file);
+
+    private static readonly string ReferenceFolder = Path.Combine(CliRunner.RepositoryRoot, "tests", "VirtAppliance.Core.Tests", "Descriptors", "TestData", "virt-image");
+
+    public static TheoryData<string> ReferenceFiles() =>
+        new(Directory.GetFiles(ReferenceFolder, "*.xml").Select(Path.GetFileName).OfType<string>().Order());
+
+    [Theory]
+    [MemberData(nameof(ReferenceFiles))]
+    public async Task Validate_accepts_every_reference_descriptor(string file)
+    {
+        var result = await CliRunner.InProcessAsync("validate", Path.Combine(ReferenceFolder, file));
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain(": valid");
+    }
+
+    [Fact]
+    public async Task Validate_rejects_a_broken_descriptor_with_located_messages_and_exit_code_3()
+    {
+        // Given a descriptor with two mistakes on known lines
+        using var folder = new TemporaryFolder();
+        var path = folder.Write("appliance.xml", """
+            <image>
+              <name>broken</name>
+              <domain>
+                <boot type="hvm"><guest><arch>x86_64</arch></guest><os><loader dev="hd"/></os>
+                  <drive disk="missing" target="vda"/></boot>
+                <devices><vcpu>one</vcpu><memory>262144</memory></devices>
+              </domain>
+              <storage><disk file="root.img"/></storage>
+            </image>
+            """);
+
+        // When it is validated
+        var result = await CliRunner.InProcessAsync("validate", path);
+
+        // Then both are named with file, line and column, and the exit code says "invalid input"
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Stdout.ShouldContain($"{path}:5:");
+        result.Stdout.ShouldContain("'missing'");
+        result.Stdout.ShouldContain($"{path}:6:");
+        result.Stdout.ShouldContain("'one' is not a whole number");
+        result.Stdout.ShouldContain("invalid, 2 errors");
+    }
+
+    [Fact]
+    public async Task Validate_of_an_appliance_folder_reads_its_appliance_xml()
+    {
+        var result = await CliRunner.InProcessAsync("validate", Path.Combine(CliRunner.RepositoryRoot, "examples", "wiki"));
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("wiki-system.qcow2' does not exist");
+    }
+
+    [Fact]
+    public async Task Validate_with_require_files_makes_absent_disks_errors()
+    {
+        var result = await CliRunner.InProcessAsync("validate", "--require-files", Path.Combine(CliRunner.RepositoryRoot, "examples", "wiki"));
+
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Stdout.ShouldContain("error: disk file 'wiki-system.qcow2' does not exist");
+    }
+
+    [Fact]
+    public async Task A_missing_appliance_is_exit_code_7_with_what_to_do_and_no_stack_trace()
+    {
+        var result = await CliRunner.InProcessAsync("inspect", "/nonexistent/appliance");
+
+        result.ExitCode.ShouldBe(7, result.ToString());
+        result.Stderr.ShouldContain("no such file, folder or installed appliance");
+        result.Stderr.ShouldContain("what to do:");
+        result.Stderr.ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Debug_shows_the_stack_trace()
+    {
+        var result = await CliRunner.InProcessAsync("inspect", "/nonexistent/appliance", "--debug");
+
+        result.ExitCode.ShouldBe(7);
+        result.Stderr.ShouldContain("   at ");
+    }
+
+    [Fact]
+    public async Task Inspect_json_describes_boots_disks_and_parameters()
+    {
+        // When the example is inspected for a machine, with the global option before the verb
+        var result = await CliRunner.InProcessAsync("--json", "inspect", Path.Combine(CliRunner.RepositoryRoot, "examples", "wiki"));
+
+        // Then the JSON carries what a script needs
+        result.ExitCode.ShouldBe(0, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
+        root.GetProperty("name").GetString().ShouldBe("wiki");
+        root.GetProperty("version").GetString().ShouldBe("2.4");
+        root.GetProperty("memory_kib").GetInt64().ShouldBe(1024 * 1024);
+        root.GetProperty("boots").GetArrayLength().ShouldBe(2);
+        root.GetProperty("boots")[0].GetProperty("firmware").GetString().ShouldBe("efi");
+        var disks = root.GetProperty("disks").EnumerateArray().Select(disk => (disk.GetProperty("id").GetString(), disk.GetProperty("role").GetString(), disk.GetProperty("format").GetString())).ToList();
+        disks.ShouldBe([("system", "system", "qcow2"), ("data", "user", "qcow2"), ("scratch", "scratch", "raw")]);
+        var parameters = root.GetProperty("parameters").EnumerateArray().ToList();
+        parameters.Select(parameter => parameter.GetProperty("name").GetString()).ShouldContain("admin_email");
+        parameters.Single(parameter => parameter.GetProperty("name").GetString() == "theme").GetProperty("choices").GetArrayLength().ShouldBe(2);
+        root.GetProperty("health").GetProperty("tcp").GetInt32().ShouldBe(443);
+    }
+
+    [Fact]
+    public async Task Inspect_shows_a_human_summary()
+    {
+        var result = await CliRunner.InProcessAsync("inspect", Reference("image.xml"));
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("test-image — A simple test image");
+        result.Stdout.ShouldContain("pygrub");
+        result.Stdout.ShouldContain("scratch.raw");
+        result.Stdout.ShouldContain("100 MiB");
+    }
+
+    [Fact]
+    public async Task Inspect_of_an_invalid_descriptor_fails_with_exit_code_3_and_lists_the_problems()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.Write("appliance.xml", "<image><name>x</name></image>");
+
+        var result = await CliRunner.InProcessAsync("--json", "inspect", path);
+
+        result.ExitCode.ShouldBe(3);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var error = json.RootElement.GetProperty("error");
+        error.GetProperty("kind").GetString().ShouldBe("invalid_input");
+        error.GetProperty("problems").EnumerateArray().ShouldContain(problem => problem.GetProperty("message").GetString()!.Contains("no <domain>"));
+    }
+
+    [Fact]
+    public async Task An_unknown_verb_is_a_usage_error()
+    {
+        var result = await CliRunner.InProcessAsync("frobnicate");
+
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldContain("--help");
+    }
+
+    [Fact]
+    public async Task Global_options_are_accepted_after_the_verb_too()
+    {
+        var result = await CliRunner.InProcessAsync("validate", Reference("example1.xml"), "--root", "/var/tmp/elsewhere", "--json");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        JsonDocument.Parse(result.Stdout).RootElement.GetProperty("valid").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Help_of_a_verb_has_examples_and_the_root_help_lists_exit_codes()
+    {
+        var verb = await CliRunner.InProcessAsync("validate", "--help");
+        var root = await CliRunner.InProcessAsync("--help");
+
+        verb.ExitCode.ShouldBe(0);
+        verb.Stdout.ShouldContain("Examples:");
+        root.Stdout.ShouldContain("Exit codes:");
+        root.Stdout.ShouldContain("8  conflict");
+    }
+
+    [Fact]
+    public async Task The_launcher_in_the_repository_root_builds_and_runs_the_cli()
+    {
+        var result = await CliRunner.LauncherAsync(null, "validate", Reference("image2nics.xml"));
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("valid");
+    }
+}

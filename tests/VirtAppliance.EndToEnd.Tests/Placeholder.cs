@@ -1,3 +1,0 @@
-namespace VirtAppliance.EndToEnd.Tests;
-
-internal static class Placeholder;
