@@ -325,4 +325,40 @@ public class ApplianceStoreTests(GpgKeys gpg) : IClassFixture<GpgKeys>
         (await store.ListAsync(Ct)).Select(a => a.Id).ShouldBe(["tiny@1.0-1"]);
         File.Exists(folder["root/appliances/tiny/1.0-1/system.img"]).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Install_waits_for_the_store_lock_and_gives_up_with_a_conflict()
+    {
+        // Given: another command holds the store lock
+        using var folder = new TestFolder();
+        var package = await TestAppliance.PackAsync(folder);
+        var store = new ApplianceStore(folder["root"]) { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        await store.CollectGarbageAsync(Ct); // creates the layout
+        using var holder = new FileStream(folder["root/.lock"], FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        // When
+        var error = await Should.ThrowAsync<ConflictException>(() => store.InstallAsync(package, Unsigned, null, Ct));
+
+        // Then
+        error.Message.ShouldContain("locked");
+        (await store.ListAsync(Ct)).ShouldBeEmpty();
+        Directory.EnumerateFileSystemEntries(folder["root/.staging"]).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Install_reads_a_package_from_a_pipe()
+    {
+        // Given: the package arrives through a pipe, as from a download
+        using var folder = new TestFolder();
+        var package = await TestAppliance.PackAsync(folder);
+        var store = new ApplianceStore(folder["root"]);
+        using var cat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("cat", package) { RedirectStandardOutput = true })!;
+
+        // When
+        var result = await store.InstallAsync(cat.StandardOutput.BaseStream, "https://example.org/tiny.vapp", Unsigned, null, Ct);
+
+        // Then
+        result.Appliance.Id.ShouldBe("tiny@1.0-1");
+        Tools.Sha256(Path.Combine(result.Appliance.Path, "vmlinuz")).ShouldBe(Tools.Sha256(folder["src-tiny-1.0-1/vmlinuz"]));
+    }
 }
