@@ -40,8 +40,13 @@ internal sealed class SparseZstdEncoder
         await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
 
         using var contentHash = hashContent ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        var pending = new Queue<Task<Chunk>>();
+
+        // Three stages overlap: this loop reads, one task chain hashes the content in order
+        // (holes included, the slow part for big sparse disks), pool threads compress. Every
+        // chunk, zero or not, waits in the bounded queue, which bounds the buffers in use.
+        var pending = new Queue<Task<Chunk?>>();
         var maxInFlight = threads * 2;
+        var hashing = Task.CompletedTask;
         long hashed = 0;
         try
         {
@@ -54,23 +59,25 @@ internal sealed class SparseZstdEncoder
                     var buffer = ArrayPool<byte>.Shared.Rent(chunkLength);
                     await ReadExactlyAsync(source, buffer.AsMemory(0, count), position, cancellationToken).ConfigureAwait(false);
 
+                    var gap = position - hashed;
+                    hashed = position + count;
                     if (contentHash is not null)
                     {
-                        ZeroHash.Append(contentHash, position - hashed);
-                        contentHash.AppendData(buffer, 0, count);
+                        var previous = hashing;
+                        hashing = Task.Run(async () =>
+                        {
+                            await previous.ConfigureAwait(false);
+                            ZeroHash.Append(contentHash, gap);
+                            contentHash.AppendData(buffer, 0, count);
+                        }, cancellationToken);
                     }
 
-                    hashed = position + count;
                     progress?.Invoke(hashed);
-
-                    if (!buffer.AsSpan(0, count).ContainsAnyExcept((byte)0))
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        continue;
-                    }
-
                     var offset = position;
-                    pending.Enqueue(Task.Run(() => Compress(buffer, count, offset), cancellationToken));
+                    var chunkHashed = hashing;
+                    pending.Enqueue(buffer.AsSpan(0, count).ContainsAnyExcept((byte)0)
+                        ? CompressAfterAsync(chunkHashed, Task.Run(() => Compress(buffer, count, offset), cancellationToken))
+                        : ReleaseAfterAsync(chunkHashed, buffer));
                     while (pending.Count >= maxInFlight)
                         await WriteChunkAsync(output, await pending.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 }
@@ -78,6 +85,7 @@ internal sealed class SparseZstdEncoder
 
             while (pending.Count > 0)
                 await WriteChunkAsync(output, await pending.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await hashing.ConfigureAwait(false);
         }
         finally
         {
@@ -85,7 +93,7 @@ internal sealed class SparseZstdEncoder
             {
                 try
                 {
-                    (await task.ConfigureAwait(false)).Release();
+                    (await task.ConfigureAwait(false))?.Release();
                 }
                 catch (OperationCanceledException)
                 {
@@ -93,6 +101,8 @@ internal sealed class SparseZstdEncoder
                 }
             }
 
+            // The hash must not be disposed under a running chain.
+            await hashing.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
             foreach (var compressor in compressors)
                 compressor.Dispose();
         }
@@ -104,6 +114,27 @@ internal sealed class SparseZstdEncoder
         BinaryPrimitives.WriteInt64BigEndian(endRecord.AsSpan(RecordOffsetOffset), length);
         await output.WriteAsync(endRecord, cancellationToken).ConfigureAwait(false);
         return contentHash?.GetHashAndReset();
+    }
+
+    private static async Task<Chunk?> CompressAfterAsync(Task hashing, Task<Chunk> compressing)
+    {
+        // The raw buffer goes back to the pool only after both the hash and the compressor are done with it.
+        await hashing.ConfigureAwait(false);
+        return await compressing.ConfigureAwait(false);
+    }
+
+    private static async Task<Chunk?> ReleaseAfterAsync(Task hashing, byte[] buffer)
+    {
+        try
+        {
+            await hashing.ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return null;
     }
 
     private Chunk Compress(byte[] raw, int count, long offset)
@@ -151,8 +182,10 @@ internal sealed class SparseZstdEncoder
         }
     }
 
-    private static async Task WriteChunkAsync(Stream output, Chunk chunk, CancellationToken cancellationToken)
+    private static async Task WriteChunkAsync(Stream output, Chunk? chunk, CancellationToken cancellationToken)
     {
+        if (chunk is null)
+            return;
         try
         {
             var header = new byte[RecordHeaderLength];
