@@ -33,8 +33,11 @@ public static class PackageWriter
             throw new InvalidInputException($"{descriptorPath}: not found") { Hint = "a package is made from a folder holding appliance.xml" };
         if (files.Count + 1 > PackageLayout.MaxFiles)
             throw new InvalidInputException($"{files.Count} files: a package holds at most {PackageLayout.MaxFiles - 1} besides appliance.xml");
+        var paths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
+            if (!paths.Add(file.RelativePath))
+                throw new InvalidInputException($"'{file.RelativePath}' is listed twice") { Hint = "list each file of the appliance once" };
             if (PackagePath.Problem(file.RelativePath) is { } problem)
                 throw new InvalidInputException($"'{file.RelativePath}': {problem}") { Hint = "keep appliance files in the appliance folder, named portably" };
             if (file.Role == PackageFileRole.Descriptor || file.RelativePath == PackageLayout.DescriptorName)
@@ -66,7 +69,16 @@ public static class PackageWriter
                 storedPaths.Add(stored);
             }
 
-            var manifest = Manifest.Create(entries);
+            Manifest manifest;
+            try
+            {
+                manifest = Manifest.Create(entries);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidInputException($"{sourceDirectory}: {e.Message}", e) { Hint = "a file cannot also be a folder of another one" };
+            }
+
             var signature = options.Signer?.Sign(manifest.Bytes, options.TimeProvider);
             var partial = Path.Combine(outputFolder, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
             try

@@ -87,14 +87,19 @@ public class PackageVerificationTests
     [InlineData("/etc/passwd")]
     [InlineData("disks//a.img")]
     [InlineData("manifest.json")]
-    public async Task Writer_refuses_unsafe_paths(string path)
+    [InlineData("twice")]
+    public async Task Writer_refuses_unsafe_paths_and_duplicates(string path)
     {
         // Given
         using var folder = new TestFolder();
         var dir = TestAppliance.Create(folder);
 
         // When / Then
-        await Should.ThrowAsync<InvalidInputException>(() => PackageWriter.CreateAsync(dir, [new PackageFile(path, PackageFileRole.Other)], folder["p.vapp"], null, null, Ct));
+        IReadOnlyList<PackageFile> files = path == "twice"
+            ? [new("vmlinuz", PackageFileRole.Kernel), new("vmlinuz", PackageFileRole.Kernel)]
+            : [new(path, PackageFileRole.Other)];
+        await Should.ThrowAsync<InvalidInputException>(() => PackageWriter.CreateAsync(dir, files, folder["p.vapp"], null, null, Ct));
+        Directory.EnumerateFileSystemEntries(folder.Path).ShouldNotContain(e => e.EndsWith(".partial", StringComparison.Ordinal) || e.Contains(".vapp-pack-", StringComparison.Ordinal));
     }
 
     [Fact]
