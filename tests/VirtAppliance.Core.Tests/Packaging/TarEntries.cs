@@ -2,9 +2,7 @@ using System.Formats.Tar;
 
 namespace VirtAppliance.Core.Tests.Packaging;
 
-/// <summary>A package's tar entries held in memory, so tests can tamper with them and write them back.</summary>
-internal sealed record TarItem(string Name, byte[] Data, TarEntryType Type = TarEntryType.RegularFile, string? LinkName = null);
-
+/// <summary>Reads and writes a package's entries, so tests can tamper with them.</summary>
 internal static class TarEntries
 {
     public static List<TarItem> Read(string path)
