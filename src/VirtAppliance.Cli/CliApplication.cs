@@ -54,8 +54,11 @@ internal static class CliApplication
             """);
         foreach (var option in globals.All)
             root.Options.Add(option);
+        var services = new Services();
         root.Subcommands.Add(ValidateCommand.Create(globals, output));
         root.Subcommands.Add(InspectCommand.Create(globals, output));
+        root.Subcommands.Add(CheckCommand.Create(globals, output, services));
+        root.Subcommands.Add(DomainXmlCommand.Create(globals, output, services));
         root.Subcommands.Add(DemoCommand.Create(globals, output));
         return root;
     }

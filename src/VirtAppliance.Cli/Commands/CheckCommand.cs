@@ -2,7 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Capabilities;
-using VirtAppliance.Core.Errors;
 
 namespace VirtAppliance.Cli.Commands;
 
@@ -77,7 +76,8 @@ internal static class CheckCommand
                 var mark = requirement.Status switch
                 {
                     RequirementStatus.Met => "ok",
-                    RequirementStatus.Unmet => "NO",
+                    RequirementStatus.Warning => "ok (!)",
+                    RequirementStatus.NotMet => "NO",
                     _ => "?",
                 };
                 table.AddRow(Markup.Escape($"{boot.Index} {boot.Type.ToString().ToLowerInvariant()} {boot.Arch}"),

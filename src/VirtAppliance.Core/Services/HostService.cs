@@ -47,7 +47,8 @@ public sealed class HostService(IHypervisorConnector connector, ApplianceService
                     CapabilitiesParser.ParseHost(ReadCapabilitiesFile(files.CapabilitiesPath)),
                     files.DomainCapabilitiesPaths.Select(path => CapabilitiesParser.ParseDomain(ReadCapabilitiesFile(path))).ToList());
             case HostSource.Connection connection:
-                using (var hypervisor = connector.Open(connection.Uri, readOnly: true))
+                // Domain capabilities need a read-write connection (libvirt refuses them to read-only ones).
+                using (var hypervisor = connector.Open(connection.Uri))
                 {
                     var host = CapabilitiesParser.ParseHost(hypervisor.GetCapabilitiesXml());
                     return (host, ReadDomainCapabilities(hypervisor, host, descriptor));
