@@ -7,7 +7,7 @@ namespace VirtAppliance.Cli.Commands;
 
 internal static class CheckCommand
 {
-    public static Command Create(GlobalOptions globals, Output output, Services services)
+    public static Command Create(GlobalOptions globals, Output output)
     {
         var appliance = new Argument<string>("APPLIANCE") { Description = "Descriptor file, appliance folder, .vapp package, or installed NAME[@VERSION]" };
         var host = new HostOptions();
@@ -27,7 +27,7 @@ internal static class CheckCommand
         host.AddTo(command);
         CliApplication.SetHandler(command, globals, output, (context, _) =>
         {
-            var report = services.Host.Check(context.Get(appliance), host.Source(context), host.MatchOptions(context));
+            var report = context.Services.Host.Check(context.Get(appliance), host.Source(context), host.MatchOptions(context));
             if (context.Json)
                 context.Output.Json(new
                 {

@@ -5,7 +5,7 @@ namespace VirtAppliance.Cli.Commands;
 
 internal static class DomainXmlCommand
 {
-    public static Command Create(GlobalOptions globals, Output output, Services services)
+    public static Command Create(GlobalOptions globals, Output output)
     {
         var appliance = new Argument<string>("APPLIANCE") { Description = "Descriptor file, appliance folder, .vapp package, or installed NAME[@VERSION]" };
         var name = new Option<string?>("--name", "-n") { Description = "The VM's name (default: the appliance's name)", HelpName = "VM" };
@@ -27,7 +27,7 @@ internal static class DomainXmlCommand
         host.AddTo(command);
         CliApplication.SetHandler(command, globals, output, (context, _) =>
         {
-            var xml = services.Host.DomainXml(context.Get(appliance), host.Source(context), host.MatchOptions(context),
+            var xml = context.Services.Host.DomainXml(context.Get(appliance), host.Source(context), host.MatchOptions(context),
                 context.Get(name), context.Get(uuid), context.Get(network)!, context.Get(consoleLog));
             if (context.Json)
                 context.Output.Json(new { DomainXml = xml });

@@ -25,7 +25,7 @@ internal static class InspectCommand
         };
         CliApplication.SetHandler(command, globals, output, (context, _) =>
         {
-            var summary = new ApplianceService().Inspect(context.Get(appliance));
+            var summary = context.Services.Appliances.Inspect(context.Get(appliance));
             if (!summary.Problems.All(problem => problem.Severity != Severity.Error))
                 throw new DescriptorInvalidException(summary.Source, summary.Problems);
             if (context.Json)
