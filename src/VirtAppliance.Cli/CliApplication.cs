@@ -56,6 +56,17 @@ internal static class CliApplication
             root.Options.Add(option);
         root.Subcommands.Add(ValidateCommand.Create(globals, output));
         root.Subcommands.Add(InspectCommand.Create(globals, output));
+        root.Subcommands.Add(CheckCommand.Create(globals, output));
+        root.Subcommands.Add(DomainXmlCommand.Create(globals, output));
+        root.Subcommands.Add(PackageCommands.Pack(globals, output));
+        root.Subcommands.Add(PackageCommands.Sign(globals, output));
+        root.Subcommands.Add(PackageCommands.Verify(globals, output));
+        root.Subcommands.Add(PackageCommands.Trust(globals, output));
+        root.Subcommands.Add(StoreCommands.Install(globals, output));
+        root.Subcommands.Add(StoreCommands.List(globals, output));
+        root.Subcommands.Add(StoreCommands.Remove(globals, output));
+        root.Subcommands.Add(StoreCommands.CollectGarbage(globals, output));
+        root.Subcommands.Add(DemoCommand.Create(globals, output));
         return root;
     }
 

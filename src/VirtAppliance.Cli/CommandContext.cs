@@ -16,6 +16,11 @@ internal sealed class CommandContext(ParseResult parseResult, GlobalOptions glob
 
     public string Root => globals.ResolveRoot(ParseResult);
 
+    /// <summary>Created on first use, so verbs that need no store or libvirt never touch them.</summary>
+    public Services Services => services ??= new Services(Root);
+
+    private Services? services;
+
     public T? Get<T>(Option<T> option) => ParseResult.GetValue(option);
 
     public T Get<T>(Argument<T> argument) => ParseResult.GetValue(argument)!;

@@ -1,12 +1,13 @@
 using System.CommandLine;
+using VirtAppliance.Core.Store;
 
 namespace VirtAppliance.Cli;
 
 /// <summary>Options every verb takes, before or after the verb.</summary>
 internal sealed class GlobalOptions
 {
-    public const string RootVariable = "VIRT_APPLIANCE_ROOT";
-    public const string DefaultRoot = "/var/lib/appliances";
+    public const string RootVariable = ApplianceStore.RootVariable;
+    public const string DefaultRoot = ApplianceStore.DefaultRoot;
 
     public Option<bool> Json { get; } = new("--json") { Description = "Machine-readable output (JSON on stdout)", Recursive = true };
 
@@ -21,8 +22,5 @@ internal sealed class GlobalOptions
 
     public IEnumerable<Option> All => [Json, Root, Debug];
 
-    public string ResolveRoot(ParseResult result) =>
-        result.GetValue(Root) is { Length: > 0 } fromOption ? fromOption
-        : Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
-        : DefaultRoot;
+    public string ResolveRoot(ParseResult result) => ApplianceStore.ResolveRoot(result.GetValue(Root));
 }

@@ -25,7 +25,7 @@ internal static class InspectCommand
         };
         CliApplication.SetHandler(command, globals, output, (context, _) =>
         {
-            var summary = new ApplianceService().Inspect(context.Get(appliance));
+            var summary = context.Services.Appliances.Inspect(context.Get(appliance));
             if (!summary.Problems.All(problem => problem.Severity != Severity.Error))
                 throw new DescriptorInvalidException(summary.Source, summary.Problems);
             if (context.Json)
@@ -59,7 +59,7 @@ internal static class InspectCommand
             if (boot.Os.Firmware == Firmware.Efi)
                 starts += " (UEFI)";
             var drives = string.Join(", ", boot.Drives.Select(drive => $"{drive.Target}={drive.DiskId}"));
-            boots.AddRow((index + 1).ToString(CultureInfo.InvariantCulture), Text(boot.Type.ToString().ToLowerInvariant()), Text(boot.Arch), Text(features), Text(starts), Text(drives));
+            boots.AddRow(index.ToString(CultureInfo.InvariantCulture), Text(boot.Type.ToString().ToLowerInvariant()), Text(boot.Arch), Text(features), Text(starts), Text(drives));
         }
         console.Write(boots);
 

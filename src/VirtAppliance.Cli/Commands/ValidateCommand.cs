@@ -1,7 +1,6 @@
 using System.CommandLine;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Descriptors;
-using VirtAppliance.Core.Services;
 
 namespace VirtAppliance.Cli.Commands;
 
@@ -30,7 +29,7 @@ internal static class ValidateCommand
         CliApplication.SetHandler(command, globals, output, (context, _) =>
         {
             var purpose = context.Get(requireFiles) ? ValidationPurpose.Use : ValidationPurpose.Describe;
-            var loaded = new ApplianceService().Validate(context.Get(appliance), purpose);
+            var loaded = context.Services.Appliances.Validate(context.Get(appliance), purpose);
             var errors = loaded.Problems.Count(problem => problem.Severity == Severity.Error);
             var warnings = loaded.Problems.Count - errors;
             if (context.Json)

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# `make bench`: packs three disks with virt-appliance's package format and with the standard
+# tools, side by side, and prints bytes, wall time and peak memory (maximum resident set size).
+#   system: 4 GiB sparse raw ext4 with a minbase Debian   data: 256 MiB random   empty: 20 GiB fresh ext4
+# Inputs are built once and cached in $BENCH_INPUTS (default /var/tmp/va-bench-inputs).
+# Page cache is warm for every tool alike (inputs were just read or written).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+inputs=${BENCH_INPUTS:-/var/tmp/va-bench-inputs}
+work=${BENCH_WORK:-/var/tmp/va-bench-work}
+harness_dir=$work/harness
+export BENCH_INPUTS=$inputs
+
+"$here/inputs.sh"
+for tool in zstd xz qemu-img sha256sum tar /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/prereqs.sh installs it)" >&2; exit 1; }
+done
+
+rm -rf "$work"
+mkdir -p "$work"
+chmod 0755 "$work"
+dotnet build "$here/Harness/Harness.csproj" -c Release -o "$harness_dir" -nologo -v quiet >/dev/null
+harness=("$harness_dir/Harness")
+
+results=$work/results.tsv
+printf 'disk\ttool\top\tbytes\twall_s\tpeak_rss_mib\tallocated_mib\n' >"$results"
+
+# measure DISK TOOL OP OUTPUT_FOR_SIZE ALLOCATED_PATH -- command...
+measure() {
+  local disk=$1 tool=$2 op=$3 sized=$4 allocated=$5
+  shift 6
+  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null
+  read -r wall rss <"$work/time.txt"
+  local bytes=- alloc=-
+  [[ "$sized" != - ]] && bytes=$(stat -c %s "$sized")
+  [[ "$allocated" != - ]] && alloc=$(( $(stat -c %b "$allocated") * 512 / 1048576 ))
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$disk" "$tool" "$op" "$bytes" "$wall" "$((rss / 1024))" "$alloc" >>"$results"
+  printf 'bench: %-6s %-14s %-8s %12s bytes %7s s %5s MiB\n' "$disk" "$tool" "$op" "$bytes" "$wall" "$((rss / 1024))" >&2
+}
+
+for disk in system data empty; do
+  input=$inputs/$disk.img
+  app=$work/app-$disk
+  mkdir -p "$app"
+  ln "$input" "$app/$disk.img"
+  printf '<image>\n  <name version="1" release="1">bench-%s</name>\n  <storage><disk file="%s.img" format="raw"/></storage>\n</image>\n' "$disk" "$disk" >"$app/appliance.xml"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$disk" input - "$(stat -c %s "$input")" - - "$(( $(stat -c %b "$input") * 512 / 1048576 ))" >>"$results"
+
+  # virt-appliance
+  VA_NO_CONTENT_DIGEST=1 measure "$disk" va-no-digest pack "$work/$disk.vapp" - -- "${harness[@]}" pack "$app" "$work/$disk.vapp" "$disk.img:raw"
+  measure "$disk" virt-appliance pack "$work/$disk.vapp" - -- "${harness[@]}" pack "$app" "$work/$disk.vapp" "$disk.img:raw"
+  measure "$disk" virt-appliance verify - - -- "${harness[@]}" verify "$work/$disk.vapp"
+  measure "$disk" virt-appliance install - "$work/store/appliances/bench-$disk/1-1/$disk.img" -- "${harness[@]}" install "$work/$disk.vapp" "$work/store"
+  cmp "$input" "$work/store/appliances/bench-$disk/1-1/$disk.img"
+  measure "$disk" sha256sum "of .vapp" - - -- sha256sum "$work/$disk.vapp"
+
+  # tar --sparse | zstd -T0 -3
+  measure "$disk" "tar|zstd-3" pack "$work/$disk.tar.zst" - -- bash -c "tar -S -cf - -C '$app' '$disk.img' | zstd -T0 -3 -q -o '$work/$disk.tar.zst'"
+  mkdir -p "$work/zst-$disk"
+  measure "$disk" "tar|zstd-3" restore - "$work/zst-$disk/$disk.img" -- bash -c "zstd -dc '$work/$disk.tar.zst' | tar -S -xf - -C '$work/zst-$disk'"
+  rm -rf "$work/zst-$disk" "$work/$disk.tar.zst"
+
+  # tar --sparse | xz -T0 -6
+  measure "$disk" "tar|xz-6" pack "$work/$disk.tar.xz" - -- bash -c "tar -S -cf - -C '$app' '$disk.img' | xz -T0 -6 >'$work/$disk.tar.xz'"
+  mkdir -p "$work/xz-$disk"
+  measure "$disk" "tar|xz-6" restore - "$work/xz-$disk/$disk.img" -- bash -c "xz -dc '$work/$disk.tar.xz' | tar -S -xf - -C '$work/xz-$disk'"
+  rm -rf "$work/xz-$disk" "$work/$disk.tar.xz"
+
+  # qemu-img convert -c (qcow2, zstd clusters)
+  measure "$disk" "qcow2-zstd" pack "$work/$disk.qcow2" - -- qemu-img convert -c -O qcow2 -o compression_type=zstd "$input" "$work/$disk.qcow2"
+  measure "$disk" "qcow2-zstd" restore - "$work/$disk.restored" -- qemu-img convert -O raw "$work/$disk.qcow2" "$work/$disk.restored"
+  rm -f "$work/$disk.qcow2" "$work/$disk.restored"
+
+  chmod -R u+w "$work/store/appliances/bench-$disk"
+  rm -rf "$work/store/appliances/bench-$disk" "$app"
+done
+
+# qcow2 payloads: the system disk as a plain qcow2 (what qemu-img makes by default) packed by us,
+# against the same disk as a zstd-compressed qcow2 kept as is.
+app=$work/app-qcow2
+mkdir -p "$app"
+qemu-img convert -O qcow2 "$inputs/system.img" "$app/system.qcow2"
+printf '<image>\n  <name version="1" release="1">bench-qcow2</name>\n  <storage><disk file="system.qcow2" format="qcow2"/></storage>\n</image>\n' >"$app/appliance.xml"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' qcow2 input - "$(stat -c %s "$app/system.qcow2")" - - "$(( $(stat -c %b "$app/system.qcow2") * 512 / 1048576 ))" >>"$results"
+measure qcow2 virt-appliance pack "$work/qcow2.vapp" - -- "${harness[@]}" pack "$app" "$work/qcow2.vapp" "system.qcow2:qcow2"
+measure qcow2 virt-appliance install - "$work/store/appliances/bench-qcow2/1-1/system.qcow2" -- "${harness[@]}" install "$work/qcow2.vapp" "$work/store"
+cmp "$app/system.qcow2" "$work/store/appliances/bench-qcow2/1-1/system.qcow2"
+chmod -R u+w "$work/store"
+rm -rf "$app" "$work/store"
+
+echo
+column -t -s $'\t' "$results"
+echo "(results: $results; allocated = bytes on disk of the input or of the restored disk)"

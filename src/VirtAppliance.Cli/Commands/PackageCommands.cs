@@ -1,0 +1,184 @@
+using System.CommandLine;
+using Spectre.Console;
+using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Core.Packaging;
+
+namespace VirtAppliance.Cli.Commands;
+
+/// <summary>pack, sign, verify and trust: making and checking packages.</summary>
+internal static class PackageCommands
+{
+    private const string PassphraseVariable = "VIRT_APPLIANCE_KEY_PASSPHRASE";
+
+    public static Command Pack(GlobalOptions globals, Output output)
+    {
+        var appliance = new Argument<string>("DIR") { Description = "The appliance folder (appliance.xml and its files) or its descriptor" };
+        var target = new Option<string?>("--output", "-o") { Description = "The package to write (default NAME-VERSION-RELEASE.vapp here)", HelpName = "FILE" };
+        var signKey = new Option<string?>("--sign-key") { Description = $"Sign with this armored OpenPGP secret key (passphrase from ${PassphraseVariable})", HelpName = "KEY.asc" };
+        var noContentDigest = new Option<bool>("--no-content-digest")
+        {
+            Description = "Skip the digest of each restored disk (faster for large sparse disks; stored bytes are still digested and signed)",
+        };
+        var command = new Command("pack", """
+            Pack an appliance folder into one .vapp file: descriptor first, then a manifest with the
+            SHA-256 of every file, its signature, then the disks, sparse-aware and zstd-compressed.
+
+            Examples:
+              virt-appliance pack ./my-appliance
+              virt-appliance pack ./my-appliance -o my-appliance.vapp --sign-key supplier-secret.asc
+            """)
+        {
+            appliance, target, signKey, noContentDigest,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var (manifest, written) = await ProgressDisplay.RunAsync(context.Output, context.Json, "packing",
+                progress => context.Services.Packages.PackAsync(context.Get(appliance), context.Get(target), context.Get(signKey),
+                    Environment.GetEnvironmentVariable(PassphraseVariable), !context.Get(noContentDigest), progress, cancellationToken)).ConfigureAwait(false);
+            var bytes = new FileInfo(written).Length;
+            if (context.Json)
+                context.Output.Json(new { Package = written, Bytes = bytes, Digest = manifest.Sha256, Signed = context.Get(signKey) is not null, Files = manifest.Files });
+            else
+                context.Output.Line($"{written}: {manifest.Files.Count} files, {Sizes.Bytes(bytes)}, digest {manifest.Sha256}" + (context.Get(signKey) is null ? " (unsigned)" : " (signed)"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Sign(GlobalOptions globals, Output output)
+    {
+        var package = new Argument<string>("PACKAGE") { Description = "The .vapp to sign" };
+        var key = new Option<string>("--key") { Description = $"Armored OpenPGP secret key (passphrase from ${PassphraseVariable})", Required = true, HelpName = "KEY.asc" };
+        var target = new Option<string?>("--output", "-o") { Description = "Write the signed package here instead of replacing PACKAGE", HelpName = "FILE" };
+        var command = new Command("sign", """
+            Sign a package: a detached OpenPGP signature over its manifest, which pins every byte.
+            'gpg --verify manifest.json.asc manifest.json' accepts it.
+
+            Examples:
+              virt-appliance sign my-appliance.vapp --key supplier-secret.asc
+            """)
+        {
+            package, key, target,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var signer = await context.Services.Packages.SignAsync(context.Get(package), context.Get(key)!, Environment.GetEnvironmentVariable(PassphraseVariable),
+                context.Get(target), cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(new { Package = context.Get(target) ?? context.Get(package), signer.Fingerprint, signer.UserId });
+            else
+                context.Output.Line($"{context.Get(target) ?? context.Get(package)}: signed by {signer.UserId} ({signer.Fingerprint})");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Verify(GlobalOptions globals, Output output)
+    {
+        var package = new Argument<string>("PACKAGE") { Description = "The .vapp to check" };
+        var allowUnsigned = new Option<bool>("--allow-unsigned") { Description = "Check integrity only; an unsigned package then passes" };
+        var content = new Option<bool>("--content") { Description = "Also decompress every disk and check the digest of its restored content" };
+        var command = new Command("verify", $"""
+            Check a package: every file's digest and size against the manifest, no unsafe entries,
+            and a signature by a key in the store's trust list ('virt-appliance trust add').
+            Exits 0 when both hold, 5 when anything is wrong or the package is unsigned.
+
+            Examples:
+              virt-appliance verify my-appliance.vapp
+              virt-appliance verify my-appliance.vapp --allow-unsigned --json
+            """)
+        {
+            package, allowUnsigned, content,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var result = await ProgressDisplay.RunAsync(context.Output, context.Json, "verifying",
+                progress => context.Services.Packages.VerifyAsync(context.Get(package), context.Get(content), progress, cancellationToken)).ConfigureAwait(false);
+            var signature = result.Signature;
+            var accepted = signature.Status == SignatureStatus.Trusted || (signature.Status == SignatureStatus.Unsigned && context.Get(allowUnsigned));
+            var signatureText = signature.Status switch
+            {
+                SignatureStatus.Trusted => $"signed by {signature.UserId} ({signature.Fingerprint})",
+                SignatureStatus.Unsigned => "not signed",
+                SignatureStatus.UntrustedKey => $"signed by key {signature.KeyId}, which is not trusted",
+                _ => "the signature does not match the manifest",
+            };
+            if (context.Json)
+                context.Output.Json(new
+                {
+                    Package = context.Get(package),
+                    Integrity = true,
+                    Signature = signature,
+                    Accepted = accepted,
+                    Digest = result.Manifest.Sha256,
+                    Files = result.Manifest.Files,
+                });
+            else
+                context.Output.Line($"{context.Get(package)}: integrity ok ({result.Manifest.Files.Count} files), {signatureText}");
+            if (accepted)
+                return ExitCodes.Success;
+            context.Output.Error($"virt-appliance: {context.Get(package)}: {signatureText}");
+            context.Output.Error(signature.Status == SignatureStatus.Unsigned
+                ? "  what to do: ask the supplier for a signed package, or pass --allow-unsigned to check integrity only"
+                : "  what to do: if you trust the supplier, add their public key with 'virt-appliance trust add KEY.asc'");
+            return ExitCodes.Integrity;
+        });
+        return command;
+    }
+
+    public static Command Trust(GlobalOptions globals, Output output)
+    {
+        var command = new Command("trust", """
+            Manage the keys whose package signatures this store accepts (kept in ROOT/trusted-keys).
+
+            Examples:
+              virt-appliance trust add supplier-public.asc
+              virt-appliance trust list
+              virt-appliance trust remove 0123ABCD
+            """);
+        var keyFile = new Argument<string>("KEY.asc") { Description = "An armored OpenPGP public key" };
+        var add = new Command("add", "Trust the key(s) in an armored public key file.") { keyFile };
+        CliApplication.SetHandler(add, globals, output, async (context, cancellationToken) =>
+        {
+            var added = await context.Services.Packages.TrustAsync(context.Get(keyFile), cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(added);
+            else
+                foreach (var key in added)
+                    context.Output.Line($"trusted: {key.UserId} ({key.Fingerprint})");
+            return ExitCodes.Success;
+        });
+        var list = new Command("list", "List the trusted keys.");
+        CliApplication.SetHandler(list, globals, output, async (context, cancellationToken) =>
+        {
+            var keys = await context.Services.Packages.Store.TrustStore.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(keys);
+            else if (keys.Count == 0)
+                context.Output.Line("no trusted keys (add one with 'virt-appliance trust add KEY.asc')");
+            else
+            {
+                var table = new Table().AddColumns("fingerprint", "user id");
+                foreach (var key in keys)
+                    table.AddRow(Markup.Escape(key.Fingerprint), Markup.Escape(key.UserId));
+                context.Output.Console.Write(table);
+            }
+            return ExitCodes.Success;
+        });
+        var fingerprint = new Argument<string>("FINGERPRINT") { Description = "The key's fingerprint or the end of it (key id)" };
+        var remove = new Command("remove", "Stop trusting a key.") { fingerprint };
+        CliApplication.SetHandler(remove, globals, output, async (context, cancellationToken) =>
+        {
+            var removed = await context.Services.Packages.Store.TrustStore.RemoveAsync(context.Get(fingerprint), cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(removed);
+            else
+                context.Output.Line($"no longer trusted: {removed.UserId} ({removed.Fingerprint})");
+            return ExitCodes.Success;
+        });
+        command.Subcommands.Add(add);
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(remove);
+        return command;
+    }
+}

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using VirtAppliance.Cli.Rendering;
+
+namespace VirtAppliance.Cli.Commands;
+
+/// <summary>install, list, remove, gc: the store of installed appliances.</summary>
+internal static class StoreCommands
+{
+    public static Command Install(GlobalOptions globals, Output output)
+    {
+        var package = new Argument<string>("PACKAGE") { Description = "The .vapp to install" };
+        var allowUnsigned = new Option<bool>("--allow-unsigned") { Description = "Install a package that has no signature (never one with a bad or untrusted one)" };
+        var command = new Command("install", """
+            Install a package into the store (default /var/lib/appliances): everything is verified
+            first, unpacked into a staging folder, made read-only and renamed into place, so an
+            interrupted install leaves nothing behind. Installing the same version again is a no-op
+            when it is the same package, a conflict (exit 8) otherwise.
+
+            Examples:
+              virt-appliance install my-appliance-1.0-1.vapp
+              virt-appliance install my-appliance-1.0-1.vapp --root /var/tmp/store --allow-unsigned
+            """)
+        {
+            package, allowUnsigned,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var result = await ProgressDisplay.RunAsync(context.Output, context.Json, "installing",
+                progress => context.Services.Packages.InstallAsync(context.Get(package), context.Get(allowUnsigned), progress, cancellationToken)).ConfigureAwait(false);
+            var appliance = result.Appliance;
+            if (context.Json)
+                context.Output.Json(new { Installed = appliance, result.AlreadyInstalled });
+            else
+                context.Output.Line(result.AlreadyInstalled
+                    ? $"{appliance.Id} is already installed from the same package; nothing to do"
+                    : $"installed {appliance.Id} in {appliance.Path} ({Sizes.Bytes(appliance.SizeOnDisk)}" + (appliance.SignerUserId is null ? ", unsigned)" : $", signed by {appliance.SignerUserId})"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command List(GlobalOptions globals, Output output)
+    {
+        var command = new Command("list", """
+            List the installed appliances: name, version-release, size on disk, signer, install time.
+
+            Examples:
+              virt-appliance list
+              virt-appliance list --json
+            """);
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var installed = await context.Services.Packages.Store.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                context.Output.Json(installed);
+                return ExitCodes.Success;
+            }
+            if (installed.Count == 0)
+            {
+                context.Output.Line($"no appliances installed in {context.Root} (install one with 'virt-appliance install PACKAGE')");
+                return ExitCodes.Success;
+            }
+            var table = new Table().AddColumns("name", "version", "size", "signed by", "installed");
+            foreach (var appliance in installed)
+                table.AddRow(Markup.Escape(appliance.Name), Markup.Escape($"{appliance.Version}-{appliance.Release}"), Sizes.Bytes(appliance.SizeOnDisk),
+                    Markup.Escape(appliance.SignerUserId ?? "(unsigned)"), appliance.InstalledAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
+            context.Output.Console.Write(table);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Remove(GlobalOptions globals, Output output)
+    {
+        var reference = new Argument<string>("NAME[@VERSION]") { Description = "The installed appliance (one version)" };
+        var command = new Command("remove", """
+            Remove an installed appliance version. Refused (exit 8) while VMs deployed from it exist.
+
+            Examples:
+              virt-appliance remove my-appliance@1.0-1
+            """)
+        {
+            reference,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var removed = await context.Services.Packages.Store.RemoveAsync(context.Get(reference), context.Services.InstancesUsingAsync, cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(new { Removed = removed });
+            else
+                context.Output.Line($"removed {removed.Id}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command CollectGarbage(GlobalOptions globals, Output output)
+    {
+        var command = new Command("gc", """
+            Remove what interrupted commands left in the store (staging folders, unindexed folders).
+
+            Examples:
+              virt-appliance gc
+            """);
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var removed = await context.Services.Packages.Store.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(new { Removed = removed });
+            else
+                context.Output.Line(removed == 0 ? "nothing to clean" : $"removed {removed} leftover(s)");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,31 @@
+using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Services;
+using VirtAppliance.Core.Store;
+using VirtAppliance.Libvirt;
+
+namespace VirtAppliance.Cli;
+
+/// <summary>The application services of one CLI run over one store root (the web server wires the same ones).</summary>
+internal sealed class Services
+{
+    public Services(string root, IHypervisorConnector? connector = null)
+    {
+        Connector = connector ?? new LibvirtConnector();
+        var store = new ApplianceStore(root, TimeProvider.System);
+        Appliances = new ApplianceService(reference => store.FindAsync(reference, CancellationToken.None).GetAwaiter().GetResult().LastOrDefault()?.Path);
+        Host = new HostService(Connector, Appliances);
+        Packages = new PackageService(store, TimeProvider.System);
+    }
+
+    public IHypervisorConnector Connector { get; }
+
+    public ApplianceService Appliances { get; }
+
+    public HostService Host { get; }
+
+    public PackageService Packages { get; }
+
+    /// <summary>The VMs deployed from an installed appliance; none until deploy lands.</summary>
+    public Task<IReadOnlyList<string>> InstancesUsingAsync(InstalledAppliance appliance, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+}

@@ -1,0 +1,83 @@
+namespace VirtAppliance.Core.Hypervisor;
+
+/// <summary>
+/// One open connection to a hypervisor. Domains are addressed by name. Every method except
+/// <see cref="WaitForStateAsync"/> blocks on the hypervisor (usually milliseconds, seconds for
+/// a start); failures throw <see cref="Errors.HypervisorException"/>. Safe to use from several threads.
+/// </summary>
+public interface IHypervisor : IDisposable
+{
+    /// <summary>The URI this connection was opened with.</summary>
+    string Uri { get; }
+
+    bool IsReadOnly { get; }
+
+    /// <summary>
+    /// Raised on the hypervisor's event thread when any domain on this connection starts, stops,
+    /// crashes, is defined … Handlers must return quickly and must not call back into this connection.
+    /// </summary>
+    event EventHandler<DomainLifecycleEvent>? LifecycleChanged;
+
+    string GetHostname();
+
+    HypervisorVersions GetVersions();
+
+    NodeInfo GetNodeInfo();
+
+    /// <summary>The host capabilities XML (libvirt's &lt;capabilities&gt;).</summary>
+    string GetCapabilitiesXml();
+
+    /// <summary>The &lt;domainCapabilities&gt; XML for one emulator/arch/machine/virt type; null picks the host default.</summary>
+    string GetDomainCapabilitiesXml(string? arch = null, string? machine = null, string? virtType = null, string? emulator = null);
+
+    /// <summary>Every domain, running or not. A domain that disappears while listing is left out.</summary>
+    IReadOnlyList<DomainInfo> ListDomains();
+
+    /// <summary>The domain called <paramref name="name"/>, or null when there is none.</summary>
+    DomainInfo? FindDomain(string name);
+
+    /// <summary>The domain with this UUID, or null when there is none.</summary>
+    DomainInfo? FindDomain(Guid uuid);
+
+    /// <summary>Defines (or redefines, same name and UUID) a persistent domain from libvirt domain XML.</summary>
+    DomainInfo Define(string domainXml);
+
+    /// <summary>
+    /// Removes the domain's definition (it keeps running if it runs). Its managed-save image goes too,
+    /// and its UEFI variable store unless <paramref name="keepNvram"/>. Disks are never touched.
+    /// </summary>
+    void Undefine(string name, bool keepNvram = false);
+
+    void Start(string name);
+
+    /// <summary>Asks the guest to power off (ACPI); returns at once. Wait for <see cref="DomainState.ShutOff"/> to know it did.</summary>
+    void Shutdown(string name);
+
+    /// <summary>Pulls the plug. The definition stays.</summary>
+    void Destroy(string name);
+
+    DomainStatus GetState(string name);
+
+    /// <summary>The domain XML; <paramref name="inactive"/> gives the persistent definition rather than the live one.</summary>
+    string GetXml(string name, bool inactive = false);
+
+    /// <summary>Our element in the domain's &lt;metadata&gt; for <paramref name="ns"/>, or null when it has none.</summary>
+    string? GetMetadata(string name, MetadataNamespace ns);
+
+    /// <summary>
+    /// Replaces the domain's metadata element for <paramref name="ns"/> with <paramref name="elementXml"/>
+    /// (one element; its namespace is rewritten to <paramref name="ns"/>), or removes it when null.
+    /// Applies to the persistent definition and, while running, the live one.
+    /// </summary>
+    void SetMetadata(string name, MetadataNamespace ns, string? elementXml);
+
+    /// <summary>Sizes of the disk with target <paramref name="target"/> ("vda") or source path.</summary>
+    BlockInfo GetBlockInfo(string name, string target);
+
+    /// <summary>
+    /// Completes when the domain's state satisfies <paramref name="until"/>: at once if it does now,
+    /// else on the lifecycle event that brings it there (no polling).
+    /// </summary>
+    /// <exception cref="DomainStateTimeoutException">It did not within <paramref name="timeout"/>.</exception>
+    Task<DomainStatus> WaitForStateAsync(string name, Func<DomainState, bool> until, TimeSpan timeout, CancellationToken cancellationToken);
+}

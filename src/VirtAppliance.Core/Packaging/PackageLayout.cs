@@ -1,0 +1,48 @@
+namespace VirtAppliance.Core.Packaging;
+
+/// <summary>
+/// The wire layout of a .vapp package and of its sparse-zstd payloads, in one place
+/// (docs/package-format.md describes the same numbers for other implementations).
+/// </summary>
+internal static class PackageLayout
+{
+    public const string DescriptorName = "appliance.xml";
+    public const string ManifestName = "manifest.json";
+    public const string SignatureName = "manifest.json.asc";
+
+    /// <summary>Suffix of the tar entry that holds a sparse-zstd encoded file.</summary>
+    public const string SparseZstdSuffix = ".vasz";
+
+    public const int FormatVersion = 1;
+    public const string FormatName = "virt-appliance-package";
+
+    // Limits checked before anything is allocated.
+    public const int MaxDescriptorBytes = 4 << 20;
+    public const int MaxManifestBytes = 1 << 20;
+    public const int MaxSignatureBytes = 64 << 10;
+    public const int MaxFiles = 256;
+    public const int MaxPathLength = 240;
+    public const long MaxFileSize = 1L << 46; // 64 TiB of disk content
+
+    // Sparse-zstd stream: header, then records, then an end record.
+    //   header: magic "VASZ" | u16 version | u16 reserved (0) | u64 content length
+    //   record: u64 offset | u32 raw length | u32 stored length | stored bytes
+    //   end:    u64 offset = content length | u32 0 | u32 0
+    // stored length == raw length means the bytes are stored uncompressed; otherwise they are one zstd frame.
+    public static ReadOnlySpan<byte> SparseMagic => "VASZ"u8;
+    public const ushort SparseVersion = 1;
+    public const int SparseHeaderLength = 16;
+    public const int SparseMagicOffset = 0;
+    public const int SparseVersionOffset = 4;
+    public const int SparseReservedOffset = 6;
+    public const int SparseContentLengthOffset = 8;
+    public const int RecordHeaderLength = 16;
+    public const int RecordOffsetOffset = 0;
+    public const int RecordRawLengthOffset = 8;
+    public const int RecordStoredLengthOffset = 12;
+    public const int MaxChunkLength = 16 << 20;
+    public const int DefaultChunkLength = 4 << 20;
+
+    /// <summary>Granularity of holes the restorer leaves in the written file.</summary>
+    public const int HoleBlockLength = 4096;
+}

@@ -1,0 +1,358 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Images;
+
+namespace VirtAppliance.Core.Packaging;
+
+/// <summary>
+/// Reads a .vapp package from a stream, front to back, trusting nothing: the header entries
+/// first (<see cref="ReadHeaderAsync"/>), then the payloads (verify or extract), each checked
+/// against the manifest. Works on non-seekable streams (a download).
+/// </summary>
+public sealed class PackageReader : IAsyncDisposable, IDisposable
+{
+    private const string DamagedHint = "the package is damaged or was altered: fetch it again or ask its supplier";
+    private const string MalformedHint = "the package was not made by 'virt-appliance pack' or was altered: ask its supplier";
+
+    private readonly Stream stream;
+    private readonly bool leaveOpen;
+    private readonly string source;
+    private readonly TarReader tar;
+    private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+    private PackageHeader? header;
+    private TarEntry? lookahead;
+    private bool payloadsDone;
+
+    /// <param name="stream">The package bytes, read forward only.</param>
+    /// <param name="leaveOpen">Whether <paramref name="stream"/> stays open when the reader is disposed.</param>
+    /// <param name="sourceName">How messages name the package (a path or URL).</param>
+    public PackageReader(Stream stream, bool leaveOpen, string? sourceName = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        this.stream = stream;
+        this.leaveOpen = leaveOpen;
+        source = sourceName ?? "package";
+        tar = new TarReader(stream, leaveOpen: true);
+    }
+
+    internal static FileStream OpenFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new NotFoundException($"{path}: no such package") { Hint = e.Message };
+        }
+    }
+
+    /// <summary>Reads appliance.xml, manifest.json and the optional signature, and checks the descriptor's digest.</summary>
+    public async Task<PackageHeader> ReadHeaderAsync(CancellationToken cancellationToken)
+    {
+        if (header is not null)
+            return header;
+
+        var descriptorEntry = Expect(await NextAsync(cancellationToken).ConfigureAwait(false), PackageLayout.DescriptorName, PackageLayout.MaxDescriptorBytes);
+        var descriptor = await ReadSmallAsync(descriptorEntry, cancellationToken).ConfigureAwait(false);
+        var manifestEntry = Expect(await NextAsync(cancellationToken).ConfigureAwait(false), PackageLayout.ManifestName, PackageLayout.MaxManifestBytes);
+        var manifestBytes = await ReadSmallAsync(manifestEntry, cancellationToken).ConfigureAwait(false);
+        Manifest manifest;
+        try
+        {
+            manifest = Manifest.Parse(manifestBytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidInputException($"{source}: {e.Message}", e) { Hint = MalformedHint };
+        }
+
+        var descriptorFile = manifest.Descriptor;
+        if (descriptor.Length != descriptorFile.Size || Convert.ToHexStringLower(SHA256.HashData(descriptor)) != descriptorFile.Sha256)
+            throw new IntegrityException($"{source}: appliance.xml does not match the digest in the manifest") { Hint = DamagedHint };
+
+        string? signature = null;
+        var next = await NextAsync(cancellationToken).ConfigureAwait(false);
+        if (next is not null && next.Name == PackageLayout.SignatureName)
+        {
+            Expect(next, PackageLayout.SignatureName, PackageLayout.MaxSignatureBytes);
+            signature = System.Text.Encoding.ASCII.GetString(await ReadSmallAsync(next, cancellationToken).ConfigureAwait(false));
+            next = null;
+        }
+
+        lookahead = next;
+        header = new PackageHeader(descriptor, manifest, signature);
+        return header;
+    }
+
+    /// <summary>Reads every payload and checks its size, digest and (for disks) its image header, writing nothing.</summary>
+    /// <param name="verifyContent">Also decompress disks and check the digest of their content (slower).</param>
+    /// <param name="progress">Receives the file at work and its bytes done.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    public Task VerifyPayloadsAsync(bool verifyContent, IProgress<PackageProgress>? progress, CancellationToken cancellationToken) =>
+        ProcessPayloadsAsync(null, verifyContent, progress, cancellationToken);
+
+    /// <summary>
+    /// Restores every file into <paramref name="directory"/> (disks as sparse files), checking each
+    /// as <see cref="VerifyPayloadsAsync"/> does. On failure, files written so far stay: extract
+    /// into a staging folder and discard it.
+    /// </summary>
+    public Task ExtractAsync(string directory, bool verifyContent, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        return ProcessPayloadsAsync(directory, verifyContent, progress, cancellationToken);
+    }
+
+    /// <summary>Copies the payload entries unchanged (for re-signing).</summary>
+    internal async Task CopyPayloadsAsync(TarWriter writer, CancellationToken cancellationToken)
+    {
+        var manifest = (await ReadHeaderAsync(cancellationToken).ConfigureAwait(false)).Manifest;
+        foreach (var file in manifest.Files.Skip(1))
+        {
+            var entry = Expect(await NextAsync(cancellationToken).ConfigureAwait(false), file.EntryName, PackageLayout.MaxFileSize, manifest);
+            if (entry.Length != file.StoredSize)
+                throw new IntegrityException($"{source}: '{file.EntryName}' holds {entry.Length} bytes, the manifest says {file.StoredSize}") { Hint = DamagedHint };
+            await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExpectEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ProcessPayloadsAsync(string? directory, bool verifyContent, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    {
+        var manifest = (await ReadHeaderAsync(cancellationToken).ConfigureAwait(false)).Manifest;
+        if (payloadsDone)
+            throw new InvalidOperationException("the payloads were already read");
+        payloadsDone = true;
+
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+            var descriptor = new FileStream(Path.Combine(directory, PackageLayout.DescriptorName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
+            await using (descriptor.ConfigureAwait(false))
+            {
+                await descriptor.WriteAsync(header!.Descriptor, cancellationToken).ConfigureAwait(false);
+                descriptor.Flush(flushToDisk: true);
+            }
+        }
+
+        for (var i = 1; i < manifest.Files.Count; i++)
+        {
+            var file = manifest.Files[i];
+            var entry = Expect(await NextAsync(cancellationToken).ConfigureAwait(false), file.EntryName, PackageLayout.MaxFileSize, manifest);
+            if (entry.Length != file.StoredSize)
+                throw new IntegrityException($"{source}: '{file.EntryName}' holds {entry.Length} bytes, the manifest says {file.StoredSize}") { Hint = DamagedHint };
+            var index = i - 1;
+            var report = progress is null ? null : new Action<long>(done => progress.Report(new PackageProgress(file.Path, index, manifest.Files.Count - 1, done, file.Size)));
+            var target = directory is null ? null : Path.Combine(directory, file.Path);
+            report?.Invoke(0);
+            await ProcessPayloadAsync(file, entry, target, verifyContent, report, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExpectEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ProcessPayloadAsync(PackageEntry file, TarEntry entry, string? target, bool verifyContent, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        using var stored = new HashingStream(entry.DataStream ?? Stream.Null, leaveOpen: true);
+        FileStream? output = null;
+        if (target is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            output = new FileStream(target, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, useAsync: true);
+        }
+
+        byte[] head;
+        string? contentSha = null;
+        try
+        {
+            try
+            {
+                if (file.Encoding == PackageEncoding.SparseZstd)
+                {
+                    if (output is not null)
+                        output.SetLength(file.Size); // a sparse file of the full size; data lands at its offsets
+                    var decoder = new SparseZstdDecoder(file.Size, output?.SafeFileHandle, verifyContent, ImageInspector.HeadLength, Environment.ProcessorCount);
+                    var sha = await decoder.DecodeAsync(stored, progress, cancellationToken).ConfigureAwait(false);
+                    head = decoder.Head;
+                    contentSha = sha is null ? null : Convert.ToHexStringLower(sha);
+                }
+                else
+                {
+                    head = await CopyIdentityAsync(stored, output, file.Size, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+            {
+                // Damaged bytes or a well-formed digest over a malformed stream? The digest tells.
+                try
+                {
+                    await stored.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception drain) when (drain is InvalidDataException or EndOfStreamException)
+                {
+                    throw new IntegrityException($"{source}: '{file.EntryName}' is truncated", drain) { Hint = DamagedHint };
+                }
+
+                if (stored.Count != file.StoredSize || Convert.ToHexStringLower(stored.GetHash()) != file.StoredSha256)
+                    throw new IntegrityException($"{source}: '{file.EntryName}' does not match its SHA-256 in the manifest", e) { Hint = DamagedHint };
+                throw new InvalidInputException($"{source}: '{file.EntryName}': {e.Message}", e) { Hint = MalformedHint };
+            }
+
+            if (output is not null)
+            {
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                output.Flush(flushToDisk: true);
+            }
+        }
+        finally
+        {
+            if (output is not null)
+                await output.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (stored.Count != file.StoredSize)
+            throw new IntegrityException($"{source}: '{file.EntryName}' holds {stored.Count} bytes, the manifest says {file.StoredSize}") { Hint = DamagedHint };
+        var storedSha = Convert.ToHexStringLower(stored.GetHash());
+        if (storedSha != file.StoredSha256)
+            throw new IntegrityException($"{source}: '{file.EntryName}' does not match its SHA-256 in the manifest") { Hint = DamagedHint };
+        if (file.Encoding == PackageEncoding.Identity)
+            contentSha = storedSha;
+        if (contentSha is not null && file.Sha256 is not null && contentSha != file.Sha256)
+            throw new IntegrityException($"{source}: the restored '{file.Path}' does not match its SHA-256 in the manifest") { Hint = DamagedHint };
+
+        if (file.Role == PackageFileRole.Disk)
+        {
+            try
+            {
+                ImageRules.Check(ImageInspector.Inspect(head, file.Size), file.Format, $"{source}: '{file.Path}'");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidInputException($"{source}: '{file.Path}': {e.Message}", e) { Hint = MalformedHint };
+            }
+        }
+    }
+
+    private static async Task<byte[]> CopyIdentityAsync(Stream input, FileStream? output, long size, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        var head = new byte[(int)Math.Min(ImageInspector.HeadLength, size)];
+        var buffer = new byte[1 << 20];
+        long done = 0;
+        int n;
+        while ((n = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (done < head.Length)
+                buffer.AsSpan(0, (int)Math.Min(n, head.Length - done)).CopyTo(head.AsSpan((int)done));
+            if (output is not null)
+                await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            done += n;
+            progress?.Invoke(done);
+        }
+
+        return head;
+    }
+
+    private async Task ExpectEndAsync(CancellationToken cancellationToken)
+    {
+        var extra = await NextAsync(cancellationToken).ConfigureAwait(false);
+        if (extra is not null)
+        {
+            CheckEntry(extra);
+            throw new IntegrityException($"{source}: '{extra.Name}' is not listed in the manifest") { Hint = DamagedHint };
+        }
+    }
+
+    private async Task<TarEntry?> NextAsync(CancellationToken cancellationToken)
+    {
+        if (lookahead is not null)
+        {
+            var entry = lookahead;
+            lookahead = null;
+            return entry;
+        }
+
+        try
+        {
+            return await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException)
+        {
+            throw new IntegrityException($"{source}: not a readable package (damaged or truncated tar: {e.Message})", e) { Hint = DamagedHint };
+        }
+    }
+
+    /// <summary>Checks that the next entry is a regular file named <paramref name="name"/> within the size limit.</summary>
+    private TarEntry Expect(TarEntry? entry, string name, long maxSize, Manifest? manifest = null)
+    {
+        if (entry is null)
+            throw new IntegrityException($"{source}: '{name}' is missing (the package ends before it)") { Hint = DamagedHint };
+        CheckEntry(entry);
+        if (entry.Name != name)
+        {
+            if (seen.Contains(entry.Name))
+                throw new IntegrityException($"{source}: '{entry.Name}' appears twice") { Hint = DamagedHint };
+            if (manifest is not null && manifest.Files.Any(f => f.EntryName == entry.Name))
+                throw new IntegrityException($"{source}: '{entry.Name}' comes before '{name}', out of the manifest's order") { Hint = MalformedHint };
+            if (manifest is not null)
+                throw new IntegrityException($"{source}: '{entry.Name}' is not listed in the manifest (expected '{name}')") { Hint = DamagedHint };
+            throw new InvalidInputException($"{source}: '{entry.Name}' found where '{name}' belongs") { Hint = MalformedHint };
+        }
+
+        if (entry.Length > maxSize)
+            throw new InvalidInputException($"{source}: '{name}' is {entry.Length} bytes, the limit is {maxSize}") { Hint = MalformedHint };
+        seen.Add(entry.Name);
+        return entry;
+    }
+
+    private void CheckEntry(TarEntry entry)
+    {
+        var kind = entry.EntryType switch
+        {
+            TarEntryType.RegularFile or TarEntryType.V7RegularFile => null,
+            TarEntryType.SymbolicLink => $"a symbolic link (to '{entry.LinkName}')",
+            TarEntryType.HardLink => $"a hard link (to '{entry.LinkName}')",
+            TarEntryType.BlockDevice or TarEntryType.CharacterDevice => "a device",
+            TarEntryType.Fifo => "a fifo",
+            TarEntryType.Directory => "a folder",
+            var other => $"an unsupported entry type ({other})",
+        };
+        if (kind is not null)
+            throw new InvalidInputException($"{source}: '{entry.Name}' is {kind}; packages hold regular files only") { Hint = MalformedHint };
+        if (PackagePath.Problem(entry.Name) is { } problem && entry.Name is not (PackageLayout.ManifestName or PackageLayout.SignatureName))
+            throw new InvalidInputException($"{source}: entry '{entry.Name}': {problem}") { Hint = MalformedHint };
+    }
+
+    private async Task<byte[]> ReadSmallAsync(TarEntry entry, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[entry.Length];
+        if (entry.DataStream is not null)
+        {
+            try
+            {
+                await entry.DataStream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new IntegrityException($"{source}: '{entry.Name}' is truncated", e) { Hint = DamagedHint };
+            }
+        }
+
+        return bytes;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await tar.DisposeAsync().ConfigureAwait(false);
+        if (!leaveOpen)
+            await stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        tar.Dispose();
+        if (!leaveOpen)
+            stream.Dispose();
+    }
+}

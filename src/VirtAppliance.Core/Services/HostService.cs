@@ -1,0 +1,94 @@
+using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.DomainXml;
+using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Hypervisor;
+
+namespace VirtAppliance.Core.Services;
+
+/// <summary>The host-stage actions (check, domain-xml), shared by the CLI and the web API.</summary>
+public sealed class HostService(IHypervisorConnector connector, ApplianceService appliances)
+{
+    /// <summary>Every boot × requirement × what the host has; does not throw when nothing fits.</summary>
+    public HostCheckReport Check(string appliance, HostSource host, HostMatchOptions options)
+    {
+        var descriptor = appliances.Validate(appliance).Require();
+        var (capabilities, domainCapabilities) = ReadHost(host, descriptor);
+        return HostMatcher.Check(descriptor, capabilities, domainCapabilities, options);
+    }
+
+    /// <summary>The libvirt domain XML a deploy of <paramref name="appliance"/> would define, with the appliance's own files.</summary>
+    public string DomainXml(string appliance, HostSource host, HostMatchOptions options, string? vmName, Guid? uuid, string network, string? consoleLog)
+    {
+        var loaded = appliances.Validate(appliance, ValidationPurpose.Describe);
+        var descriptor = loaded.Require();
+        var (capabilities, domainCapabilities) = ReadHost(host, descriptor);
+        var choice = HostMatcher.Check(descriptor, capabilities, domainCapabilities, options).RequireFit();
+        var name = vmName ?? descriptor.Name ?? throw new InvalidInputException($"{loaded.Path}: the appliance has no name, so the VM needs one")
+        {
+            Hint = "pass --name VM",
+        };
+        var definition = DomainXmlGenerator.Generate(descriptor, choice, new InstanceOptions
+        {
+            Name = name,
+            Uuid = uuid ?? Guid.NewGuid(),
+            Network = network,
+            ConsoleLog = consoleLog,
+        });
+        return DomainXmlWriter.Write(definition);
+    }
+
+    private (HostCapabilities Host, IReadOnlyList<DomainCapabilities> Domains) ReadHost(HostSource source, ApplianceDescriptor descriptor)
+    {
+        switch (source)
+        {
+            case HostSource.Files files:
+                return (
+                    CapabilitiesParser.ParseHost(ReadCapabilitiesFile(files.CapabilitiesPath)),
+                    files.DomainCapabilitiesPaths.Select(path => CapabilitiesParser.ParseDomain(ReadCapabilitiesFile(path))).ToList());
+            case HostSource.Connection connection:
+                // Domain capabilities need a read-write connection (libvirt refuses them to read-only ones).
+                using (var hypervisor = connector.Open(connection.Uri))
+                {
+                    var host = CapabilitiesParser.ParseHost(hypervisor.GetCapabilitiesXml());
+                    return (host, ReadDomainCapabilities(hypervisor, host, descriptor));
+                }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(source));
+        }
+    }
+
+    /// <summary>Domain capabilities tell whether UEFI firmware is installed; ask only for the arches the boots want.</summary>
+    private static List<DomainCapabilities> ReadDomainCapabilities(IHypervisor hypervisor, HostCapabilities host, ApplianceDescriptor descriptor)
+    {
+        var result = new List<DomainCapabilities>();
+        var wanted = descriptor.Boots.Select(boot => boot.Arch).Distinct(StringComparer.Ordinal);
+        foreach (var arch in wanted)
+        {
+            foreach (var virtType in host.Guests.Where(guest => guest.Arch == arch).SelectMany(guest => guest.Domains).Select(domain => domain.Type).Distinct())
+            {
+                try
+                {
+                    result.Add(CapabilitiesParser.ParseDomain(hypervisor.GetDomainCapabilitiesXml(arch, virtType: virtType.ToXml())));
+                }
+                catch (HypervisorException)
+                {
+                    // Some drivers (test, xen) answer no domain capabilities for some types; the check then says "unknown".
+                }
+            }
+        }
+        return result;
+    }
+
+    private static string ReadCapabilitiesFile(string path)
+    {
+        if (!File.Exists(path))
+            throw new NotFoundException($"{path}: no such capabilities file")
+            {
+                Hint = "save one with 'virsh capabilities > caps.xml' (or 'virsh domcapabilities > domcaps.xml')",
+            };
+        if (new FileInfo(path).Length > 16 * 1024 * 1024)
+            throw new InvalidInputException($"{path}: too large for a capabilities file");
+        return File.ReadAllText(path);
+    }
+}

@@ -1,0 +1,378 @@
+using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Packaging;
+
+namespace VirtAppliance.Core.Store;
+
+/// <summary>
+/// The local store of pristine appliances:
+/// ROOT/appliances/NAME/VERSION-RELEASE/ (read-only), ROOT/index.db (SQLite), ROOT/trusted-keys/,
+/// ROOT/.staging/ (installs in progress), ROOT/.lock (held while the store changes).
+/// An install is verified and unpacked in staging, then renamed into place and indexed, so a
+/// crash at any point leaves either nothing or the whole appliance.
+/// </summary>
+public sealed class ApplianceStore
+{
+    /// <summary>The store root when neither --root nor VIRT_APPLIANCE_ROOT says otherwise.</summary>
+    public const string DefaultRoot = "/var/lib/appliances";
+
+    /// <summary>The environment variable that overrides the default root.</summary>
+    public const string RootVariable = "VIRT_APPLIANCE_ROOT";
+
+    private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    private const UnixFileMode ReadOnlyFileMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private readonly TimeProvider timeProvider;
+
+    public ApplianceStore(string root, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The root folder, given --root (may be null): --root, else $VIRT_APPLIANCE_ROOT, else /var/lib/appliances.</summary>
+    public static string ResolveRoot(string? root) =>
+        !string.IsNullOrEmpty(root) ? root : Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultRoot;
+
+    public string Root { get; }
+
+    /// <summary>How long a command waits for another one to release the store.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The keys whose signatures installs accept.</summary>
+    public TrustStore TrustStore => new(Path.Combine(Root, "trusted-keys"));
+
+    private string AppliancesFolder => Path.Combine(Root, "appliances");
+
+    private string StagingFolder => Path.Combine(Root, ".staging");
+
+    private string IndexPath => Path.Combine(Root, "index.db");
+
+    private string LockPath => Path.Combine(Root, ".lock");
+
+    /// <summary>Installs a package file. See <see cref="InstallAsync(Stream, string, InstallOptions?, IProgress{PackageProgress}?, CancellationToken)"/>.</summary>
+    public async Task<InstallResult> InstallAsync(string packagePath, InstallOptions? options, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(packagePath);
+        var stream = PackageReader.OpenFile(packagePath);
+        await using (stream.ConfigureAwait(false))
+            return await InstallAsync(stream, packagePath, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Installs a package read from a stream (a file or a download): checks the signature against
+    /// the trust store, verifies every file while unpacking into staging, and only then renames
+    /// it into place and records it. Installing the identical package again changes nothing.
+    /// </summary>
+    /// <exception cref="IntegrityException">A digest, size or signature does not hold, or the package is unsigned.</exception>
+    /// <exception cref="InvalidInputException">The package breaks a rule.</exception>
+    /// <exception cref="ConflictException">A different package with the same name, version and release is installed, or the store is locked.</exception>
+    public async Task<InstallResult> InstallAsync(Stream package, string sourceName, InstallOptions? options, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        options ??= new InstallOptions();
+        var step = options.StepHook ?? (_ => { });
+        EnsureLayout();
+
+        var reader = new PackageReader(package, leaveOpen: true, sourceName);
+        await using (reader.ConfigureAwait(false))
+        {
+            var header = await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+            var id = ApplianceIdentity.FromDescriptor(header.Descriptor, sourceName);
+            var signature = await TrustStore.CheckAsync(header.Signature, header.Manifest.Bytes, cancellationToken).ConfigureAwait(false);
+            CheckSignature(signature, options.AllowUnsigned, sourceName);
+
+            // Fail early, before unpacking gigabytes; checked again under the lock.
+            using (var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false))
+            {
+                if (await FindSameAsync(index, id, header.Manifest, sourceName, cancellationToken).ConfigureAwait(false) is { } existing)
+                    return new InstallResult(existing, AlreadyInstalled: true);
+            }
+
+            // The pid in the name lets gc tell a dead install's leftovers from a running one's.
+            var staging = Path.Combine(StagingFolder, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+            CreateFolder(staging);
+            step("staging created");
+            try
+            {
+                var content = Path.Combine(staging, "content");
+                var current = -1;
+                var stepping = new StepProgress(p =>
+                {
+                    if (p.FileIndex != current)
+                    {
+                        current = p.FileIndex;
+                        step($"writing {p.Path}");
+                    }
+                    else
+                    {
+                        step($"writing {p.Path} at {p.BytesDone}");
+                    }
+
+                    progress?.Report(p);
+                });
+                await reader.ExtractAsync(content, options.VerifyContent, stepping, cancellationToken).ConfigureAwait(false);
+                step("extracted");
+
+                var size = SealFolder(content);
+                step("sealed");
+
+                using var storeLock = await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+                step("locked");
+                using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+                await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
+                if (await FindSameAsync(index, id, header.Manifest, sourceName, cancellationToken).ConfigureAwait(false) is { } existing)
+                    return new InstallResult(existing, AlreadyInstalled: true);
+
+                var target = FolderOf(id.Name, id.Version, id.Release);
+                var nameFolder = Path.GetDirectoryName(target)!;
+                CreateFolder(nameFolder);
+                Directory.Move(content, target);
+                Posix.SyncDirectory(nameFolder);
+                step("renamed");
+
+                var appliance = new InstalledAppliance(id.Name, id.Version, id.Release, header.Manifest.Sha256,
+                    signature.Status == SignatureStatus.Trusted ? signature.Fingerprint : null,
+                    signature.Status == SignatureStatus.Trusted ? signature.UserId : null,
+                    size, timeProvider.GetUtcNow(), target);
+                await index.InsertAsync(appliance, cancellationToken).ConfigureAwait(false);
+                step("indexed");
+                return new InstallResult(appliance, AlreadyInstalled: false);
+            }
+            catch (IOException e)
+            {
+                throw new VirtApplianceException($"{sourceName}: cannot install into {Root}: {e.Message}", e) { Hint = "check the free space and permissions of the store; nothing was installed" };
+            }
+            finally
+            {
+                DeleteTree(staging);
+            }
+        }
+    }
+
+    /// <summary>Every installed appliance version, sorted by name, version, release.</summary>
+    public async Task<IReadOnlyList<InstalledAppliance>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(IndexPath))
+            return [];
+        using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        return await index.ListAsync(null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds NAME, NAME@VERSION or NAME@VERSION-RELEASE; with several matches the highest sorts last.</summary>
+    public async Task<IReadOnlyList<InstalledAppliance>> FindAsync(string reference, CancellationToken cancellationToken)
+    {
+        var (name, version) = SplitReference(reference);
+        if (!File.Exists(IndexPath))
+            return [];
+        using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        return [.. (await index.ListAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version))];
+    }
+
+    /// <summary>
+    /// Removes NAME[@VERSION[-RELEASE]], which must match exactly one installed version.
+    /// <paramref name="instancesUsing"/> names the VMs deployed from it; when it names any, nothing is removed.
+    /// </summary>
+    /// <exception cref="NotFoundException">Nothing matches.</exception>
+    /// <exception cref="ConflictException">Several versions match, or VMs use it, or the store is locked.</exception>
+    public async Task<InstalledAppliance> RemoveAsync(
+        string reference, Func<InstalledAppliance, CancellationToken, Task<IReadOnlyList<string>>>? instancesUsing, CancellationToken cancellationToken)
+    {
+        var (name, version) = SplitReference(reference);
+        EnsureLayout();
+        using var storeLock = await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
+        var matches = (await index.ListAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version)).ToList();
+        if (matches.Count == 0)
+            throw new NotFoundException($"no installed appliance matches '{reference}'") { Hint = "list what is installed with 'virt-appliance list'" };
+        if (matches.Count > 1)
+            throw new ConflictException($"'{reference}' matches {string.Join(", ", matches.Select(m => m.Id))}") { Hint = "say which one: NAME@VERSION-RELEASE" };
+
+        var appliance = matches[0];
+        if (instancesUsing is not null)
+        {
+            var users = await instancesUsing(appliance, cancellationToken).ConfigureAwait(false);
+            if (users.Count > 0)
+                throw new ConflictException($"{appliance.Id} is in use by {string.Join(", ", users)}") { Hint = "undeploy those VMs first" };
+        }
+
+        await index.DeleteAsync(appliance, cancellationToken).ConfigureAwait(false);
+        DiscardFolder(FolderOf(appliance.Name, appliance.Version, appliance.Release));
+        return appliance;
+    }
+
+    /// <summary>Removes what crashed or failed commands left: staging folders and unindexed appliance folders.</summary>
+    /// <returns>How many leftovers were removed.</returns>
+    public async Task<int> CollectGarbageAsync(CancellationToken cancellationToken)
+    {
+        EnsureLayout();
+        using var storeLock = await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        var removed = await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
+        foreach (var leftover in Directory.EnumerateDirectories(StagingFolder))
+        {
+            // Installs stage without the lock: keep the folders of processes still running.
+            if (IsDiscarded(leftover) || !IsOwnerAlive(leftover))
+            {
+                DeleteTree(leftover);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private string FolderOf(string name, string version, string release) => Path.Combine(AppliancesFolder, name, $"{version}-{release}");
+
+    private static bool IsOwnerAlive(string folder)
+    {
+        var name = Path.GetFileName(folder);
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        if (dash <= 0 || !int.TryParse(name.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+            return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+    }
+
+    private static bool IsDiscarded(string folder) => Path.GetFileName(folder).StartsWith("removed-", StringComparison.Ordinal);
+
+    /// <summary>Under the lock: an appliance folder without an index row is the remains of a crash; it goes.</summary>
+    private async Task<int> RecoverAsync(StoreIndex index, CancellationToken cancellationToken)
+    {
+        // By name, not by recorded path: the root may be reached through another path than at install.
+        var known = (await index.ListAsync(null, cancellationToken).ConfigureAwait(false))
+            .Select(a => FolderOf(a.Name, a.Version, a.Release)).ToHashSet(StringComparer.Ordinal);
+        var removed = 0;
+        foreach (var nameFolder in Directory.EnumerateDirectories(AppliancesFolder))
+        {
+            foreach (var versionFolder in Directory.EnumerateDirectories(nameFolder))
+            {
+                if (!known.Contains(versionFolder))
+                {
+                    DiscardFolder(versionFolder);
+                    removed++;
+                }
+            }
+
+            if (!Directory.EnumerateFileSystemEntries(nameFolder).Any())
+                Directory.Delete(nameFolder);
+        }
+
+        return removed;
+    }
+
+    private async Task<InstalledAppliance?> FindSameAsync(StoreIndex index, ApplianceIdentity id, Manifest manifest, string source, CancellationToken cancellationToken)
+    {
+        var existing = await index.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+            return null;
+        if (existing.PackageSha256 == manifest.Sha256)
+            return existing;
+        throw new ConflictException($"{source}: {id} is already installed from a different package") { Hint = $"remove it first ('virt-appliance remove {id}') or give the new package a new release" };
+    }
+
+    private static void CheckSignature(SignatureCheck signature, bool allowUnsigned, string source)
+    {
+        switch (signature.Status)
+        {
+            case SignatureStatus.Trusted:
+                return;
+            case SignatureStatus.Unsigned when allowUnsigned:
+                return;
+            case SignatureStatus.Unsigned:
+                throw new IntegrityException($"{source}: the package is not signed") { Hint = "ask its supplier for a signed package, or install with --allow-unsigned if you trust where it came from" };
+            case SignatureStatus.UntrustedKey:
+                throw new IntegrityException($"{source}: signed by key {signature.KeyId}, which is not trusted") { Hint = "if you trust the supplier, add their public key: virt-appliance trust add KEY.asc" };
+            default:
+                throw new IntegrityException($"{source}: the signature does not match the manifest{(signature.UserId is null ? "" : $" (key of {signature.UserId})")}") { Hint = "the package was altered after signing: fetch it again from its supplier" };
+        }
+    }
+
+    /// <summary>Makes files 0444 and folders 0755, syncs them, and returns the bytes they occupy.</summary>
+    private static long SealFolder(string folder)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("the appliance store needs Linux");
+        long size = 0;
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            File.SetUnixFileMode(file, ReadOnlyFileMode);
+            using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
+            size += FileExtents.Find(handle, RandomAccess.GetLength(handle)).Sum(e => e.Length);
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(folder, "*", SearchOption.AllDirectories).Append(folder).OrderByDescending(d => d.Length))
+        {
+            File.SetUnixFileMode(directory, FolderMode);
+            Posix.SyncDirectory(directory);
+        }
+
+        return size;
+    }
+
+    /// <summary>Moves a folder out of sight first (one rename), then deletes it.</summary>
+    private void DiscardFolder(string folder)
+    {
+        var trash = Path.Combine(StagingFolder, "removed-" + Guid.NewGuid().ToString("N"));
+        Directory.Move(folder, trash);
+        Posix.SyncDirectory(Path.GetDirectoryName(folder)!);
+        DeleteTree(trash);
+    }
+
+    private static void DeleteTree(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for gc; the failure that brought us here matters more.
+        }
+    }
+
+    private void EnsureLayout()
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("the appliance store needs Linux");
+        foreach (var folder in new[] { Root, AppliancesFolder, StagingFolder })
+        {
+            if (!Directory.Exists(folder))
+                CreateFolder(folder);
+        }
+    }
+
+    private static void CreateFolder(string folder)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("the appliance store needs Linux");
+        Directory.CreateDirectory(folder, FolderMode);
+    }
+
+    private static (string Name, string? Version) SplitReference(string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        var at = reference.IndexOf('@', StringComparison.Ordinal);
+        return at < 0 ? (reference, null) : (reference[..at], reference[(at + 1)..]);
+    }
+
+    private static bool Matches(InstalledAppliance appliance, string? version) =>
+        version is null || appliance.Version == version || $"{appliance.Version}-{appliance.Release}" == version;
+
+    /// <summary>Reports synchronously (Progress&lt;T&gt; would post to another thread and lose the step order).</summary>
+    private sealed class StepProgress(Action<PackageProgress> report) : IProgress<PackageProgress>
+    {
+        public void Report(PackageProgress value) => report(value);
+    }
+}

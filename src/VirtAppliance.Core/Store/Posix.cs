@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace VirtAppliance.Core.Store;
+
+/// <summary>fsync of a folder, which .NET cannot do: it makes a rename durable.</summary>
+internal static class Posix
+{
+    private const int ReadOnly = 0;
+    private const int Directory = 0x10000; // O_DIRECTORY on Linux x86_64 and arm64
+
+    public static void SyncDirectory(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var fd = Open(path, ReadOnly | Directory);
+        if (fd < 0)
+            throw new IOException($"cannot open {path} to sync it (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (Fsync(fd) != 0)
+                throw new IOException($"cannot sync {path} (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    // DllImport with blittable arguments and a UTF-8 path needs no unsafe code, unlike LibraryImport.
+#pragma warning disable SYSLIB1054
+    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int fd);
+#pragma warning restore SYSLIB1054
+}

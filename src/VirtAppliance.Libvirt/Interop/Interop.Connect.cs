@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
+using VirtAppliance.Libvirt.SafeHandles;
+
+namespace VirtAppliance.Libvirt;
+
+internal static partial class Interop
+{
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virInitialize();
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial ConnectHandle virConnectOpen(string? name);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial ConnectHandle virConnectOpenReadOnly(string? name);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virConnectClose(nint conn);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virConnectGetLibVersion(ConnectHandle conn, out CULong libVer);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virConnectGetVersion(ConnectHandle conn, out CULong hvVer);
+
+    /// <summary>Returns a static string owned by the driver: do not free.</summary>
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial byte* virConnectGetType(ConnectHandle conn);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    [return: MarshalUsing(typeof(OwnedUtf8String))]
+    internal static partial string? virConnectGetHostname(ConnectHandle conn);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    [return: MarshalUsing(typeof(OwnedUtf8String))]
+    internal static partial string? virConnectGetCapabilities(ConnectHandle conn);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    [return: MarshalUsing(typeof(OwnedUtf8String))]
+    internal static partial string? virConnectGetDomainCapabilities(
+        ConnectHandle conn, string? emulatorbin, string? arch, string? machine, string? virttype, uint flags);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virConnectIsAlive(ConnectHandle conn);
+}

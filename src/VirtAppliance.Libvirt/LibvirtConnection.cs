@@ -1,0 +1,244 @@
+using System.Runtime.InteropServices;
+using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Libvirt.SafeHandles;
+
+namespace VirtAppliance.Libvirt;
+
+/// <summary>
+/// A libvirt connection (virConnectPtr) with libvirt's calls as blocking methods. Every failure
+/// throws <see cref="LibvirtException"/>. Thread-safe, as libvirt connections are.
+/// </summary>
+internal sealed class LibvirtConnection : IDisposable
+{
+    private readonly ConnectHandle handle;
+
+    private LibvirtConnection(ConnectHandle handle, string uri, bool readOnly)
+    {
+        this.handle = handle;
+        Uri = uri;
+        IsReadOnly = readOnly;
+    }
+
+    public string Uri { get; }
+
+    public bool IsReadOnly { get; }
+
+    public static LibvirtConnection Open(string uri, bool readOnly)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(uri);
+        LibvirtRuntime.EnsureInitialized();
+        var handle = readOnly ? Interop.virConnectOpenReadOnly(uri) : Interop.virConnectOpen(uri);
+        if (handle.IsInvalid)
+        {
+            handle.Dispose();
+            throw LibvirtException.FromLastError(readOnly ? "virConnectOpenReadOnly" : "virConnectOpen");
+        }
+
+        return new LibvirtConnection(handle, uri, readOnly);
+    }
+
+    public Version GetLibraryVersion() =>
+        ToVersion(Interop.virConnectGetLibVersion(handle, out var version) < 0
+            ? throw LibvirtException.FromLastError("virConnectGetLibVersion")
+            : version.Value);
+
+    public Version GetHypervisorVersion() =>
+        ToVersion(Interop.virConnectGetVersion(handle, out var version) < 0
+            ? throw LibvirtException.FromLastError("virConnectGetVersion")
+            : version.Value);
+
+    public unsafe string GetHypervisorType()
+    {
+        var type = Interop.virConnectGetType(handle);
+        return type is null
+            ? throw LibvirtException.FromLastError("virConnectGetType")
+            : Marshal.PtrToStringUTF8((nint)type) ?? string.Empty;
+    }
+
+    public string GetHostname() =>
+        Interop.virConnectGetHostname(handle) ?? throw LibvirtException.FromLastError("virConnectGetHostname");
+
+    public string GetCapabilities() =>
+        Interop.virConnectGetCapabilities(handle) ?? throw LibvirtException.FromLastError("virConnectGetCapabilities");
+
+    public string GetDomainCapabilities(string? emulator, string? arch, string? machine, string? virtType) =>
+        Interop.virConnectGetDomainCapabilities(handle, emulator, arch, machine, virtType, 0)
+            ?? throw LibvirtException.FromLastError("virConnectGetDomainCapabilities");
+
+    public unsafe NodeInfo GetNodeInfo()
+    {
+        if (Interop.virNodeGetInfo(handle, out var info) < 0)
+        {
+            throw LibvirtException.FromLastError("virNodeGetInfo");
+        }
+
+        var free = Interop.virNodeGetFreeMemory(handle);
+        if (free == 0)
+        {
+            throw LibvirtException.FromLastError("virNodeGetFreeMemory");
+        }
+
+        var model = new ReadOnlySpan<byte>(info.Model, 32);
+        var length = model.IndexOf((byte)0);
+        return new NodeInfo(
+            System.Text.Encoding.UTF8.GetString(length < 0 ? model : model[..length]),
+            checked((int)info.Cpus),
+            checked((int)info.Mhz),
+            checked((long)info.Memory.Value * 1024),
+            checked((long)free));
+    }
+
+    public bool IsAlive() => Interop.virConnectIsAlive(handle) switch
+    {
+        < 0 => throw LibvirtException.FromLastError("virConnectIsAlive"),
+        var alive => alive == 1,
+    };
+
+    /// <summary>Every domain; the caller disposes each.</summary>
+    public unsafe IReadOnlyList<LibvirtDomain> ListAllDomains()
+    {
+        var count = Interop.virConnectListAllDomains(handle, out var array, 0);
+        if (count < 0)
+        {
+            throw LibvirtException.FromLastError("virConnectListAllDomains");
+        }
+
+        // Own every element before anything can throw, so each virDomainPtr is freed exactly once.
+        var domains = new LibvirtDomain[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                domains[i] = new LibvirtDomain(new DomainHandle(array[i]));
+            }
+        }
+        catch
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (domains[i] is { } owned)
+                {
+                    owned.Dispose();
+                }
+                else
+                {
+                    Interop.virDomainFree(array[i]);
+                }
+            }
+
+            throw;
+        }
+        finally
+        {
+            NativeMemory.Free(array);
+        }
+
+        return domains;
+    }
+
+    public LibvirtDomain LookupByName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return Wrap(Interop.virDomainLookupByName(handle, name), "virDomainLookupByName");
+    }
+
+    public LibvirtDomain LookupByUuid(Guid uuid) =>
+        Wrap(Interop.virDomainLookupByUUIDString(handle, uuid.ToString("D")), "virDomainLookupByUUIDString");
+
+    /// <summary>Like <see cref="LookupByName"/> but null when there is no such domain.</summary>
+    public LibvirtDomain? TryLookupByName(string name)
+    {
+        try
+        {
+            return LookupByName(name);
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain)
+        {
+            return null;
+        }
+    }
+
+    public LibvirtDomain DefineXml(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        return Wrap(Interop.virDomainDefineXML(handle, xml), "virDomainDefineXML");
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onEvent"/> on libvirt's event thread for every lifecycle event of
+    /// this connection's domains, until <see cref="DeregisterEvents"/> or the connection closes.
+    /// </summary>
+    /// <returns>The callback id for <see cref="DeregisterEvents"/>.</returns>
+    public unsafe int RegisterLifecycleEvents(Action<DomainLifecycleEvent> onEvent)
+    {
+        ArgumentNullException.ThrowIfNull(onEvent);
+
+        // libvirt holds the GCHandle as its opaque pointer and releases it through FreeOpaque.
+        var target = GCHandle.Alloc(onEvent);
+        var id = Interop.virConnectDomainEventRegisterAny(
+            handle, 0, Interop.VIR_DOMAIN_EVENT_ID_LIFECYCLE, &OnLifecycleEvent, GCHandle.ToIntPtr(target), &FreeOpaque);
+        if (id < 0)
+        {
+            var error = LibvirtException.FromLastError("virConnectDomainEventRegisterAny");
+            target.Free();
+            throw error;
+        }
+
+        return id;
+    }
+
+    public void DeregisterEvents(int callbackId)
+    {
+        if (Interop.virConnectDomainEventDeregisterAny(handle, callbackId) < 0)
+        {
+            throw LibvirtException.FromLastError("virConnectDomainEventDeregisterAny");
+        }
+    }
+
+    public void Dispose() => handle.Dispose();
+
+    [UnmanagedCallersOnly]
+    private static unsafe int OnLifecycleEvent(nint connection, nint domain, int kind, int detail, nint opaque)
+    {
+        try
+        {
+            // The domain is borrowed for the callback: read what we need, never free it.
+            var name = Marshal.PtrToStringUTF8((nint)Interop.virDomainGetName(domain)) ?? string.Empty;
+            var uuid = Guid.Empty;
+            var buffer = stackalloc byte[Interop.VIR_UUID_STRING_BUFLEN];
+            if (Interop.virDomainGetUUIDString(domain, buffer) == 0)
+            {
+                uuid = Guid.Parse(new ReadOnlySpan<byte>(buffer, Interop.VIR_UUID_STRING_BUFLEN - 1));
+            }
+
+            var onEvent = (Action<DomainLifecycleEvent>)GCHandle.FromIntPtr(opaque).Target!;
+            onEvent(new DomainLifecycleEvent(name, uuid, (DomainLifecycleEventKind)kind, detail));
+        }
+#pragma warning disable CA1031 // An exception must not unwind into libvirt's C frames.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return 0;
+    }
+
+    [UnmanagedCallersOnly]
+    private static void FreeOpaque(nint opaque) => GCHandle.FromIntPtr(opaque).Free();
+
+    private static LibvirtDomain Wrap(DomainHandle domain, string function)
+    {
+        if (domain.IsInvalid)
+        {
+            var error = LibvirtException.FromLastError(function);
+            domain.Dispose();
+            throw error;
+        }
+
+        return new LibvirtDomain(domain);
+    }
+
+    // libvirt encodes versions as major * 1,000,000 + minor * 1,000 + release.
+    private static Version ToVersion(nuint encoded) =>
+        new((int)(encoded / 1_000_000), (int)(encoded / 1_000 % 1_000), (int)(encoded % 1_000));
+}

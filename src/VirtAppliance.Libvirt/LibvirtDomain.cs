@@ -1,0 +1,84 @@
+using System.Runtime.InteropServices;
+using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Libvirt.SafeHandles;
+
+namespace VirtAppliance.Libvirt;
+
+/// <summary>One reference to a libvirt domain (virDomainPtr); calls block and throw <see cref="LibvirtException"/>.</summary>
+internal sealed class LibvirtDomain : IDisposable
+{
+    private readonly DomainHandle handle;
+
+    internal LibvirtDomain(DomainHandle handle) => this.handle = handle;
+
+    public unsafe string Name
+    {
+        get
+        {
+            var name = Interop.virDomainGetName(handle);
+            return name is null
+                ? throw LibvirtException.FromLastError("virDomainGetName")
+                : Marshal.PtrToStringUTF8((nint)name) ?? string.Empty;
+        }
+    }
+
+    public unsafe Guid Uuid
+    {
+        get
+        {
+            var buffer = stackalloc byte[Interop.VIR_UUID_STRING_BUFLEN];
+            return Interop.virDomainGetUUIDString(handle, buffer) < 0
+                ? throw LibvirtException.FromLastError("virDomainGetUUIDString")
+                : Guid.Parse(new ReadOnlySpan<byte>(buffer, Interop.VIR_UUID_STRING_BUFLEN - 1));
+        }
+    }
+
+    public DomainStatus GetState() =>
+        Interop.virDomainGetState(handle, out var state, out var reason, 0) < 0
+            ? throw LibvirtException.FromLastError("virDomainGetState")
+            : new DomainStatus((DomainState)state, reason);
+
+    public bool IsActive() => Check(Interop.virDomainIsActive(handle), "virDomainIsActive") == 1;
+
+    public bool IsPersistent() => Check(Interop.virDomainIsPersistent(handle), "virDomainIsPersistent") == 1;
+
+    public void Create() => Check(Interop.virDomainCreate(handle), "virDomainCreate");
+
+    public void Shutdown() => Check(Interop.virDomainShutdown(handle), "virDomainShutdown");
+
+    public void Destroy() => Check(Interop.virDomainDestroy(handle), "virDomainDestroy");
+
+    public void Undefine(uint flags) => Check(Interop.virDomainUndefineFlags(handle, flags), "virDomainUndefineFlags");
+
+    public string GetXmlDesc(uint flags) =>
+        Interop.virDomainGetXMLDesc(handle, flags) ?? throw LibvirtException.FromLastError("virDomainGetXMLDesc");
+
+    /// <summary>The metadata element for <paramref name="uri"/>, or null when the domain has none.</summary>
+    public string? GetMetadataElement(string uri, uint flags)
+    {
+        var xml = Interop.virDomainGetMetadata(handle, Interop.VIR_DOMAIN_METADATA_ELEMENT, uri, flags);
+        if (xml is not null)
+        {
+            return xml;
+        }
+
+        var error = LibvirtException.FromLastError("virDomainGetMetadata");
+        return error.Code == LibvirtErrorCode.NoDomainMetadata ? null : throw error;
+    }
+
+    /// <summary>Sets (or with a null <paramref name="xml"/> removes) the metadata element for <paramref name="uri"/>.</summary>
+    public void SetMetadataElement(string? xml, string prefix, string uri, uint flags) =>
+        Check(
+            Interop.virDomainSetMetadata(handle, Interop.VIR_DOMAIN_METADATA_ELEMENT, xml, xml is null ? null : prefix, uri, flags),
+            "virDomainSetMetadata");
+
+    public BlockInfo GetBlockInfo(string disk) =>
+        Interop.virDomainGetBlockInfo(handle, disk, out var info, 0) < 0
+            ? throw LibvirtException.FromLastError("virDomainGetBlockInfo")
+            : new BlockInfo(checked((long)info.Capacity), checked((long)info.Allocation), checked((long)info.Physical));
+
+    public void Dispose() => handle.Dispose();
+
+    private static int Check(int result, string function) =>
+        result < 0 ? throw LibvirtException.FromLastError(function) : result;
+}

@@ -1,0 +1,30 @@
+namespace VirtAppliance.Libvirt;
+
+/// <summary>libvirt's virErrorNumber, the codes callers act on (others keep their number).</summary>
+public enum LibvirtErrorCode
+{
+    Ok = 0,
+    InternalError = 1,
+    NoSupport = 3,
+    NoConnect = 5,
+    InvalidConnection = 6,
+    OperationFailed = 9,
+    XmlError = 27,
+    DomainExists = 28,
+    OperationDenied = 29,
+    SystemError = 38,
+    Rpc = 39,
+    NoDomain = 42,
+    InvalidArgument = 8,
+    ConfigUnsupported = 67,
+    OperationInvalid = 55,
+    OperationTimeout = 68,
+    OperationAborted = 78,
+    AuthFailed = 45,
+    NoDomainMetadata = 80,
+    AgentUnresponsive = 86,
+    ResourceBusy = 87,
+    AccessDenied = 88,
+    AuthUnavailable = 94,
+    XmlInvalidSchema = 92,
+}

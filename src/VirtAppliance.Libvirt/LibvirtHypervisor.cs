@@ -1,0 +1,336 @@
+using System.Threading.Channels;
+using VirtAppliance.Core.Hypervisor;
+
+namespace VirtAppliance.Libvirt;
+
+/// <summary><see cref="IHypervisor"/> over one libvirt connection.</summary>
+internal sealed class LibvirtHypervisor : IHypervisor
+{
+    private readonly LibvirtConnection connection;
+    private readonly TimeProvider timeProvider;
+    private readonly Lock gate = new();
+    private readonly CancellationTokenSource disposed = new();
+    private readonly List<Action<DomainLifecycleEvent>> listeners = [];
+    private EventHandler<DomainLifecycleEvent>? lifecycleChanged;
+    private int? callbackId;
+    private bool isDisposed;
+
+    public LibvirtHypervisor(LibvirtConnection connection, TimeProvider timeProvider)
+    {
+        this.connection = connection;
+        this.timeProvider = timeProvider;
+    }
+
+    public string Uri => connection.Uri;
+
+    public bool IsReadOnly => connection.IsReadOnly;
+
+    public event EventHandler<DomainLifecycleEvent>? LifecycleChanged
+    {
+        add
+        {
+            EnsureEventsRegistered();
+            lock (gate)
+            {
+                lifecycleChanged += value;
+            }
+        }
+
+        remove
+        {
+            lock (gate)
+            {
+                lifecycleChanged -= value;
+            }
+        }
+    }
+
+    public string GetHostname() => connection.GetHostname();
+
+    public HypervisorVersions GetVersions() =>
+        new(connection.GetLibraryVersion(), connection.GetHypervisorType(), connection.GetHypervisorVersion());
+
+    public NodeInfo GetNodeInfo() => connection.GetNodeInfo();
+
+    public string GetCapabilitiesXml() => connection.GetCapabilities();
+
+    public string GetDomainCapabilitiesXml(string? arch = null, string? machine = null, string? virtType = null, string? emulator = null) =>
+        connection.GetDomainCapabilities(emulator, arch, machine, virtType);
+
+    public IReadOnlyList<DomainInfo> ListDomains()
+    {
+        var domains = connection.ListAllDomains();
+        var result = new List<DomainInfo>(domains.Count);
+        try
+        {
+            foreach (var domain in domains)
+            {
+                try
+                {
+                    result.Add(Describe(domain));
+                }
+                catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain)
+                {
+                    // A transient domain stopped between listing and asking for its state.
+                }
+            }
+        }
+        finally
+        {
+            foreach (var domain in domains)
+            {
+                domain.Dispose();
+            }
+        }
+
+        return result;
+    }
+
+    public DomainInfo? FindDomain(string name)
+    {
+        using var domain = connection.TryLookupByName(name);
+        return domain is null ? null : Describe(domain);
+    }
+
+    public DomainInfo? FindDomain(Guid uuid)
+    {
+        try
+        {
+            using var domain = connection.LookupByUuid(uuid);
+            return Describe(domain);
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain)
+        {
+            return null;
+        }
+    }
+
+    public DomainInfo Define(string domainXml)
+    {
+        using var domain = connection.DefineXml(domainXml);
+        return Describe(domain);
+    }
+
+    public void Undefine(string name, bool keepNvram = false)
+    {
+        using var domain = connection.LookupByName(name);
+        domain.Undefine(Interop.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+            | (keepNvram ? Interop.VIR_DOMAIN_UNDEFINE_KEEP_NVRAM : Interop.VIR_DOMAIN_UNDEFINE_NVRAM));
+    }
+
+    public void Start(string name)
+    {
+        using var domain = connection.LookupByName(name);
+        domain.Create();
+    }
+
+    public void Shutdown(string name)
+    {
+        using var domain = connection.LookupByName(name);
+        domain.Shutdown();
+    }
+
+    public void Destroy(string name)
+    {
+        using var domain = connection.LookupByName(name);
+        domain.Destroy();
+    }
+
+    public DomainStatus GetState(string name)
+    {
+        using var domain = connection.LookupByName(name);
+        return domain.GetState();
+    }
+
+    public string GetXml(string name, bool inactive = false)
+    {
+        using var domain = connection.LookupByName(name);
+        return domain.GetXmlDesc(inactive ? Interop.VIR_DOMAIN_XML_INACTIVE : 0);
+    }
+
+    public string? GetMetadata(string name, MetadataNamespace ns)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        using var domain = connection.LookupByName(name);
+        return domain.GetMetadataElement(ns.Uri, Interop.VIR_DOMAIN_AFFECT_CURRENT);
+    }
+
+    public void SetMetadata(string name, MetadataNamespace ns, string? elementXml)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        using var domain = connection.LookupByName(name);
+
+        // The record must survive a restart (config) and be visible now (live) when running.
+        var flags = (domain.IsPersistent() ? Interop.VIR_DOMAIN_AFFECT_CONFIG : 0)
+            | (domain.IsActive() ? Interop.VIR_DOMAIN_AFFECT_LIVE : 0);
+        domain.SetMetadataElement(elementXml, ns.Prefix, ns.Uri, flags);
+    }
+
+    public BlockInfo GetBlockInfo(string name, string target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        using var domain = connection.LookupByName(name);
+        return domain.GetBlockInfo(target);
+    }
+
+    public async Task<DomainStatus> WaitForStateAsync(
+        string name, Func<DomainState, bool> until, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(until);
+        ObjectDisposedException.ThrowIf(isDisposed, this);
+
+        // Listen before reading the state, so a change between the two is not missed.
+        EnsureEventsRegistered();
+        var states = Channel.CreateUnbounded<DomainState>(new UnboundedChannelOptions { SingleReader = true });
+        void OnEvent(DomainLifecycleEvent e)
+        {
+            if (e.State is { } state && string.Equals(e.DomainName, name, StringComparison.Ordinal))
+            {
+                states.Writer.TryWrite(state);
+            }
+        }
+
+        lock (gate)
+        {
+            listeners.Add(OnEvent);
+        }
+
+        using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token, disposed.Token);
+        var last = DomainState.NoState;
+        try
+        {
+            // Not cancellable: it returns in milliseconds, and the timeout then reports the state it read.
+            var current = await Task.Run(() => GetState(name), CancellationToken.None).ConfigureAwait(false);
+            last = current.State;
+            if (until(current.State))
+            {
+                return current;
+            }
+
+            while (true)
+            {
+                var state = await states.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+                last = state;
+                if (until(state))
+                {
+                    return await Task.Run(() => StatusAfterEvent(name, state), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DomainStateTimeoutException(name, timeout, last);
+        }
+        catch (OperationCanceledException) when (disposed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(LibvirtHypervisor), "The connection was closed while waiting for a domain state.");
+        }
+        finally
+        {
+            lock (gate)
+            {
+                listeners.Remove(OnEvent);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        int? registered;
+        lock (gate)
+        {
+            if (isDisposed)
+            {
+                return;
+            }
+
+            isDisposed = true;
+            registered = callbackId;
+            callbackId = null;
+        }
+
+        disposed.Cancel();
+        if (registered is { } id)
+        {
+            try
+            {
+                connection.DeregisterEvents(id);
+            }
+            catch (LibvirtException)
+            {
+                // The connection is going away anyway; closing it drops the callback too.
+            }
+        }
+
+        connection.Dispose();
+        disposed.Dispose();
+    }
+
+    private static DomainInfo Describe(LibvirtDomain domain) => new(domain.Name, domain.Uuid, domain.GetState());
+
+    // The event says the state was reached; a fresh query adds the reason when it still holds.
+    private DomainStatus StatusAfterEvent(string name, DomainState reached)
+    {
+        try
+        {
+            var now = GetState(name);
+            return now.State == reached ? now : new DomainStatus(reached, 0);
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain)
+        {
+            // A transient domain is gone once it stops.
+            return new DomainStatus(reached, 0);
+        }
+    }
+
+    private void EnsureEventsRegistered()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(isDisposed, this);
+            if (callbackId is not null)
+            {
+                return;
+            }
+
+            callbackId = connection.RegisterLifecycleEvents(Dispatch);
+        }
+    }
+
+    // Runs on libvirt's event thread.
+    private void Dispatch(DomainLifecycleEvent e)
+    {
+        Action<DomainLifecycleEvent>[] waiting;
+        EventHandler<DomainLifecycleEvent>? handlers;
+        lock (gate)
+        {
+            waiting = [.. listeners];
+            handlers = lifecycleChanged;
+        }
+
+        foreach (var listener in waiting)
+        {
+            listener(e);
+        }
+
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<DomainLifecycleEvent>>())
+        {
+            try
+            {
+                handler(this, e);
+            }
+#pragma warning disable CA1031 // One subscriber's bug must not starve the others or the event thread.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Shouldly;
+using VirtAppliance.Core.Packaging;
+using Xunit;
+
+namespace VirtAppliance.Core.Tests.Packaging;
+
+public class PackageRoundTripTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Pack_then_extract_restores_every_file_bit_for_bit()
+    {
+        // Given
+        using var folder = new TestFolder();
+        var source = TestAppliance.Create(folder);
+        var package = folder["tiny.vapp"];
+        await PackageWriter.CreateAsync(source, TestAppliance.Files, package, null, null, Ct);
+
+        // When
+        var target = folder["out"];
+        await using (var reader = new PackageReader(File.OpenRead(package), leaveOpen: false))
+        {
+            await reader.ReadHeaderAsync(Ct);
+            await reader.ExtractAsync(target, verifyContent: true, null, Ct);
+        }
+
+        // Then
+        foreach (var file in TestAppliance.Files.Select(f => f.RelativePath).Append("appliance.xml"))
+            Tools.Sha256(Path.Combine(target, file)).ShouldBe(Tools.Sha256(Path.Combine(source, file)), file);
+        Tools.Run("qemu-img", "check", Path.Combine(target, "disks/data.qcow2"));
+    }
+
+    [Fact]
+    public async Task Restored_raw_disk_is_as_sparse_as_the_original()
+    {
+        // Given
+        using var folder = new TestFolder();
+        var source = TestAppliance.Create(folder);
+        var package = folder["tiny.vapp"];
+        await PackageWriter.CreateAsync(source, TestAppliance.Files, package, null, null, Ct);
+
+        // When
+        var target = folder["out"];
+        await using (var reader = new PackageReader(File.OpenRead(package), leaveOpen: false))
+            await reader.ExtractAsync(target, verifyContent: false, null, Ct);
+
+        // Then
+        var restored = Path.Combine(target, "system.img");
+        new FileInfo(restored).Length.ShouldBe(TestAppliance.SystemSize);
+        // Allow a few file-system metadata blocks (the extent tree) on top of the data.
+        Tools.AllocatedBytes(restored).ShouldBeLessThanOrEqualTo(Tools.AllocatedBytes(Path.Combine(source, "system.img")) + (64 << 10));
+    }
+
+    [Fact]
+    public async Task Package_is_a_tar_that_gnu_tar_lists_in_streaming_order()
+    {
+        // Given
+        using var folder = new TestFolder();
+        var package = await TestAppliance.PackAsync(folder);
+
+        // When
+        var names = Tools.Run("tar", "-tf", package).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        // Then
+        names.ShouldBe(["appliance.xml", "manifest.json", "system.img.vasz", "disks/data.qcow2.vasz", "vmlinuz"]);
+    }
+
+    [Fact]
+    public async Task Package_of_a_mostly_empty_disk_costs_its_data_not_its_size()
+    {
+        // Given
+        using var folder = new TestFolder();
+
+        // When
+        var package = await TestAppliance.PackAsync(folder);
+
+        // Then: 64 MiB virtual, about 100 KiB of random data and a compressible run
+        new FileInfo(package).Length.ShouldBeLessThan(400_000);
+    }
+
+    [Fact]
+    public async Task Manifest_records_sizes_and_the_digests_sha256sum_prints()
+    {
+        // Given
+        using var folder = new TestFolder();
+        var source = TestAppliance.Create(folder);
+
+        // When
+        var manifest = await PackageWriter.CreateAsync(source, TestAppliance.Files, folder["p.vapp"], null, null, Ct);
+
+        // Then
+        var system = manifest.Files.Single(f => f.Path == "system.img");
+        system.Size.ShouldBe(TestAppliance.SystemSize);
+        system.Encoding.ShouldBe(PackageEncoding.SparseZstd);
+        system.Sha256.ShouldBe(Tools.Sha256(Path.Combine(source, "system.img")));
+        var kernel = manifest.Files.Single(f => f.Path == "vmlinuz");
+        kernel.Encoding.ShouldBe(PackageEncoding.Identity);
+        kernel.StoredSha256.ShouldBe(Tools.Sha256(Path.Combine(source, "vmlinuz")));
+        manifest.Descriptor.Path.ShouldBe("appliance.xml");
+    }
+
+    [Fact]
+    public async Task Verify_accepts_an_intact_unsigned_package()
+    {
+        // Given
+        using var folder = new TestFolder();
+        var package = await TestAppliance.PackAsync(folder);
+
+        // When
+        var result = await PackageVerifier.VerifyAsync(package, null, verifyContent: true, null, Ct);
+
+        // Then
+        result.Signature.Status.ShouldBe(SignatureStatus.Unsigned);
+        result.Manifest.Files.Count.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Without_content_digests_the_manifest_omits_them_and_extract_still_restores_the_disks()
+    {
+        // Given
+        using var folder = new TestFolder();
+        var source = TestAppliance.Create(folder);
+        var package = folder["p.vapp"];
+
+        // When
+        var manifest = await PackageWriter.CreateAsync(source, TestAppliance.Files, package, new PackageWriterOptions { ContentDigests = false }, null, Ct);
+        await using (var reader = new PackageReader(File.OpenRead(package), leaveOpen: false))
+            await reader.ExtractAsync(folder["out"], verifyContent: true, null, Ct);
+
+        // Then
+        manifest.Files.Single(f => f.Path == "system.img").Sha256.ShouldBeNull();
+        manifest.Files.Single(f => f.Path == "vmlinuz").Sha256.ShouldNotBeNull();
+        Tools.Sha256(folder["out/system.img"]).ShouldBe(Tools.Sha256(Path.Combine(source, "system.img")));
+    }
+
+    [Fact]
+    public async Task Incompressible_disks_are_stored_raw_and_restored_exactly()
+    {
+        // Given: 12 MiB of random bytes, as an encrypted volume would be
+        using var folder = new TestFolder();
+        var dir = folder["src"];
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "appliance.xml"), "<image><name>r</name></image>");
+        var bytes = new byte[12 << 20];
+        new Random(7).NextBytes(bytes);
+        File.WriteAllBytes(Path.Combine(dir, "random.img"), bytes);
+
+        // When
+        await PackageWriter.CreateAsync(dir, [new PackageFile("random.img", PackageFileRole.Disk, "raw")], folder["r.vapp"], null, null, Ct);
+        await using (var reader = new PackageReader(File.OpenRead(folder["r.vapp"]), leaveOpen: false))
+            await reader.ExtractAsync(folder["out"], verifyContent: true, null, Ct);
+
+        // Then: stored raw costs a few header bytes per 4 MiB chunk, no more
+        new FileInfo(folder["r.vapp"]).Length.ShouldBeLessThan(bytes.Length + 8192);
+        File.ReadAllBytes(folder["out/random.img"]).ShouldBe(bytes);
+    }
+}

@@ -1,3 +1,0 @@
-namespace VirtAppliance.Libvirt.Tests;
-
-internal static class Placeholder;

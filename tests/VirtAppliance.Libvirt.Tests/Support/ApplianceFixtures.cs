@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace VirtAppliance.Libvirt.Tests.Support;
+
+/// <summary>
+/// Test hook for bootable appliances built by tests/fixtures/build-appliances.sh (branch 'fixtures').
+/// The folder is $VIRT_APPLIANCE_FIXTURES, default /var/tmp/virt-appliance-fixtures. A test asks for
+/// a file inside it; when missing, the script is run once (it is told the folder through the same
+/// variable), and when the script is absent too the test fails saying so — it never skips.
+/// </summary>
+internal static class ApplianceFixtures
+{
+    public const string EnvironmentVariable = "VIRT_APPLIANCE_FIXTURES";
+    public const string DefaultFolder = "/var/tmp/virt-appliance-fixtures";
+    private const string ScriptPath = "tests/fixtures/build-appliances.sh";
+    private static readonly SemaphoreSlim BuildGate = new(1, 1);
+
+    public static string Folder => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } folder
+        ? folder
+        : DefaultFolder;
+
+    /// <summary>The full path of <paramref name="relativePath"/> in the fixture folder, building the fixtures first if needed.</summary>
+    public static async Task<string> RequireAsync(string relativePath, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Folder, relativePath);
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            return path;
+        }
+
+        await BuildGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!File.Exists(path) && !Directory.Exists(path))
+            {
+                await BuildAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            BuildGate.Release();
+        }
+
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            Assert.Fail($"{ScriptPath} ran but did not produce {path}.");
+        }
+
+        return path;
+    }
+
+    private static async Task BuildAsync(CancellationToken cancellationToken)
+    {
+        var script = FindRepositoryFile(ScriptPath);
+        if (script is null)
+        {
+            Assert.Fail(
+                $"The bootable test appliance is missing from {Folder} and {ScriptPath} is not in this checkout "
+                + "(it comes from the 'fixtures' branch). Merge it, or set {EnvironmentVariable} to a folder holding the fixtures.");
+        }
+
+        var start = new ProcessStartInfo("bash", [script!]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment[EnvironmentVariable] = Folder;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            Assert.Fail($"{ScriptPath} failed with exit code {process.ExitCode}:\n{await error}\n{await output}");
+        }
+    }
+
+    private static string? FindRepositoryFile(string relativePath)
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "VirtAppliance.slnx")))
+            {
+                var candidate = Path.Combine(folder.FullName, relativePath);
+                return File.Exists(candidate) ? candidate : null;
+            }
+        }
+
+        return null;
+    }
+}

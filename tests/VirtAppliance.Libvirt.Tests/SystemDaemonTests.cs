@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+using Shouldly;
+using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Libvirt.Tests.Support;
+using Xunit;
+
+namespace VirtAppliance.Libvirt.Tests;
+
+/// <summary>
+/// The binding against the real libvirtd (qemu:///system) and real QEMU under TCG. The domains
+/// boot nothing (SeaBIOS waits for a boot device); booting appliances are the end-to-end suite's
+/// business (see <see cref="ApplianceFixtures"/>). Fails, never skips, when libvirtd is missing.
+/// </summary>
+public sealed class SystemDaemonTests : IDisposable
+{
+    private static readonly TimeSpan StateWait = TimeSpan.FromSeconds(60);
+    private readonly IHypervisor hypervisor = SystemDaemon.Connect();
+
+    public void Dispose() => hypervisor.Dispose();
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_qemu_domain_is_defined_started_running_destroyed_and_undefined()
+    {
+        // Given
+        var name = TestDomainXml.UniqueName("qemu");
+        using var domain = ScopedDomain.Define(hypervisor, TestDomainXml.ForQemu(name));
+        domain.Info.Status.State.ShouldBe(DomainState.ShutOff);
+
+        // When
+        var running = hypervisor.WaitForStateAsync(name, DomainState.Running, StateWait, Cancellation);
+        hypervisor.Start(name);
+        var runningStatus = await running;
+        var shutOff = hypervisor.WaitForStateAsync(name, DomainState.ShutOff, StateWait, Cancellation);
+        hypervisor.Destroy(name);
+        var shutOffStatus = await shutOff;
+        hypervisor.Undefine(name);
+
+        // Then
+        runningStatus.ShouldBe(new DomainStatus(DomainState.Running, 1));
+        shutOffStatus.ShouldBe(new DomainStatus(DomainState.ShutOff, 2));
+        hypervisor.FindDomain(name).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_shutdown_request_reaches_a_running_qemu_domain()
+    {
+        // Given a running domain with ACPI (nothing in it answers the power button)
+        var name = TestDomainXml.UniqueName("shutdown");
+        using var domain = ScopedDomain.Define(hypervisor, TestDomainXml.ForQemu(name));
+        hypervisor.Start(name);
+        await hypervisor.WaitForStateAsync(name, DomainState.Running, StateWait, Cancellation);
+
+        // When
+        hypervisor.Shutdown(name);
+
+        // Then libvirt accepted the request and the domain is still there to be destroyed
+        hypervisor.GetState(name).IsActive.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_killed_qemu_process_is_seen_as_shut_off_through_events()
+    {
+        // Given a running domain and the pid libvirt recorded for its QEMU
+        var name = TestDomainXml.UniqueName("crash");
+        using var domain = ScopedDomain.Define(hypervisor, TestDomainXml.ForQemu(name));
+        hypervisor.Start(name);
+        await hypervisor.WaitForStateAsync(name, DomainState.Running, StateWait, Cancellation);
+        var pid = int.Parse((await File.ReadAllTextAsync($"/run/libvirt/qemu/{name}.pid", Cancellation)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var stopped = hypervisor.WaitForStateAsync(name, DomainState.ShutOff, StateWait, Cancellation);
+
+        // When this test's own QEMU dies behind libvirt's back
+        using (var qemu = Process.GetProcessById(pid))
+        {
+            qemu.Kill();
+        }
+
+        // Then
+        var status = await stopped;
+        status.State.ShouldBe(DomainState.ShutOff);
+        status.ReasonName.ShouldBeOneOf("crashed", "failed", "shutdown", "unknown");
+    }
+
+    [Fact]
+    public async Task Metadata_set_on_a_running_qemu_domain_is_live_and_persistent()
+    {
+        // Given
+        var name = TestDomainXml.UniqueName("meta");
+        using var domain = ScopedDomain.Define(hypervisor, TestDomainXml.ForQemu(name));
+        hypervisor.Start(name);
+        await hypervisor.WaitForStateAsync(name, DomainState.Running, StateWait, Cancellation);
+
+        // When
+        hypervisor.SetMetadata(name, MetadataNamespace.Instance, "<instance appliance='tiny' version='2.0'/>");
+
+        // Then both the live and the persistent definitions carry it
+        var ns = XNamespace.Get(MetadataNamespace.Instance.Uri);
+        foreach (var inactive in new[] { false, true })
+        {
+            var xml = XDocument.Parse(hypervisor.GetXml(name, inactive));
+            xml.Root!.Element("metadata")!.Element(ns + "instance")!.Attribute("version")!.Value.ShouldBe("2.0");
+        }
+    }
+
+    [Fact]
+    public async Task Block_info_reports_a_qcow2_disks_virtual_size()
+    {
+        // Given a 64 MiB qcow2 disk the libvirt-qemu user can read
+        using var folder = SystemDaemon.CreateScratchFolder();
+        var disk = Path.Combine(folder.Path, "disk.qcow2");
+        await RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", disk, "64M"]);
+        var name = TestDomainXml.UniqueName("blk");
+        using var domain = ScopedDomain.Define(hypervisor, TestDomainXml.ForQemu(name, disk));
+
+        // When
+        var info = hypervisor.GetBlockInfo(name, "vda");
+
+        // Then
+        info.Capacity.ShouldBe(64L * 1024 * 1024);
+        info.Physical.ShouldBe(new FileInfo(disk).Length);
+        info.Allocation.ShouldBeLessThan(info.Capacity);
+    }
+
+    [Fact]
+    public void Domain_capabilities_describe_qemu_under_tcg()
+    {
+        // When
+        var capabilities = XDocument.Parse(hypervisor.GetDomainCapabilitiesXml(arch: "x86_64", virtType: "qemu"));
+
+        // Then
+        capabilities.Root!.Name.LocalName.ShouldBe("domainCapabilities");
+        capabilities.Root.Element("domain")!.Value.ShouldBe("qemu");
+        capabilities.Root.Element("arch")!.Value.ShouldBe("x86_64");
+    }
+
+    [Fact]
+    public void The_system_daemon_reports_qemu_and_this_host()
+    {
+        // When
+        var versions = hypervisor.GetVersions();
+        var node = hypervisor.GetNodeInfo();
+
+        // Then
+        versions.HypervisorType.ShouldBe("QEMU");
+        versions.Hypervisor.Major.ShouldBeGreaterThanOrEqualTo(7);
+        hypervisor.GetHostname().ShouldStartWith(Environment.MachineName);
+        node.Cpus.ShouldBe(Environment.ProcessorCount);
+        node.FreeMemoryBytes.ShouldBeInRange(1, node.MemoryBytes);
+        XDocument.Parse(hypervisor.GetCapabilitiesXml()).Root!.Elements("guest")
+            .ShouldContain(g => g.Element("arch")!.Attribute("name")!.Value == "x86_64");
+    }
+
+    private static async Task RunAsync(string program, string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true })!;
+        var error = await process.StandardError.ReadToEndAsync(Cancellation);
+        await process.WaitForExitAsync(Cancellation);
+        process.ExitCode.ShouldBe(0, $"{program} failed: {error}");
+    }
+}

@@ -1,0 +1,121 @@
+using System.Xml.Linq;
+using Shouldly;
+using VirtAppliance.Core.Hypervisor;
+using Xunit;
+
+namespace VirtAppliance.Libvirt.Tests;
+
+/// <summary>Connection-level calls against libvirt's in-process test driver.</summary>
+public sealed class TestDriverConnectionTests : IDisposable
+{
+    private const string TestUri = "test:///default";
+    private readonly IHypervisor hypervisor = new LibvirtConnector().Open(TestUri);
+
+    public void Dispose() => hypervisor.Dispose();
+
+    [Fact]
+    public void A_read_write_connection_remembers_its_uri()
+    {
+        // Given the connection opened for this test
+
+        // Then
+        hypervisor.Uri.ShouldBe(TestUri);
+        hypervisor.IsReadOnly.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_read_only_connection_can_list_domains()
+    {
+        // Given
+        using var readOnly = new LibvirtConnector().Open(TestUri, readOnly: true);
+
+        // When
+        var domains = readOnly.ListDomains();
+
+        // Then
+        readOnly.IsReadOnly.ShouldBeTrue();
+        domains.ShouldContain(d => d.Name == "test");
+    }
+
+    [Fact]
+    public void Versions_name_the_test_driver_and_libvirt_9_or_later()
+    {
+        // When
+        var versions = hypervisor.GetVersions();
+
+        // Then
+        versions.HypervisorType.ShouldBe("TEST");
+        versions.Library.ShouldBeGreaterThanOrEqualTo(new Version(9, 0, 0));
+        versions.Hypervisor.ShouldBe(new Version(0, 0, 2));
+    }
+
+    [Fact]
+    public void Hostname_is_the_machines_hostname()
+    {
+        // When
+        var hostname = hypervisor.GetHostname();
+
+        // Then
+        hostname.ShouldStartWith(Environment.MachineName);
+    }
+
+    [Fact]
+    public void Node_info_reports_the_test_drivers_fixed_host()
+    {
+        // When
+        var node = hypervisor.GetNodeInfo();
+
+        // Then the values test:///default defines: 16 CPUs at 1400 MHz, 3 GiB, 3 MiB free
+        node.Cpus.ShouldBe(16);
+        node.CpuMhz.ShouldBe(1400);
+        node.CpuModel.ShouldBe("i686");
+        node.MemoryBytes.ShouldBe(3L * 1024 * 1024 * 1024);
+        node.FreeMemoryBytes.ShouldBe(3L * 1024 * 1024);
+    }
+
+    [Fact]
+    public void Capabilities_xml_describes_the_host()
+    {
+        // When
+        var capabilities = XDocument.Parse(hypervisor.GetCapabilitiesXml());
+
+        // Then
+        capabilities.Root!.Name.LocalName.ShouldBe("capabilities");
+        capabilities.Root.Element("host")!.Element("cpu")!.Element("arch")!.Value.ShouldNotBeNullOrWhiteSpace();
+        capabilities.Root.Elements("guest").ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void Listing_includes_the_predefined_running_test_domain()
+    {
+        // When
+        var domains = hypervisor.ListDomains();
+
+        // Then
+        var test = domains.Where(d => d.Name == "test").ShouldHaveSingleItem();
+        test.Status.State.ShouldBe(DomainState.Running);
+        test.Uuid.ShouldNotBe(Guid.Empty);
+    }
+
+    [Fact]
+    public void A_domain_is_found_by_name_and_by_uuid()
+    {
+        // Given
+        var byName = hypervisor.FindDomain("test").ShouldNotBeNull();
+
+        // When
+        var byUuid = hypervisor.FindDomain(byName.Uuid).ShouldNotBeNull();
+
+        // Then
+        byUuid.Name.ShouldBe("test");
+        byUuid.Uuid.ShouldBe(byName.Uuid);
+    }
+
+    [Fact]
+    public void Finding_an_unknown_domain_gives_null()
+    {
+        // When / Then
+        hypervisor.FindDomain("no-such-domain-" + Guid.NewGuid().ToString("N")).ShouldBeNull();
+        hypervisor.FindDomain(Guid.NewGuid()).ShouldBeNull();
+    }
+}
