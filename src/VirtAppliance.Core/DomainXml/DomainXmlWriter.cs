@@ -136,14 +136,15 @@ public static class DomainXmlWriter
             new XElement("source", new XAttribute("network", nic.Network)),
             nic.Model is { } model ? new XElement("model", new XAttribute("type", model)) : null);
 
-    private static object[] CharDevice(CharDeviceSource source) => source switch
+    // Nulls are skipped by XElement; an empty text node instead would stop the indentation.
+    private static object?[] CharDevice(CharDeviceSource source) => source switch
     {
         PtyCharDeviceSource pty =>
         [
             new XAttribute("type", DomainXmlSpelling.TypeOf(source)),
             pty.LogFile is { } log
                 ? new XElement("log", new XAttribute("file", log), new XAttribute("append", pty.Append ? "on" : "off"))
-                : new XText(string.Empty),
+                : null,
         ],
         FileCharDeviceSource file =>
         [

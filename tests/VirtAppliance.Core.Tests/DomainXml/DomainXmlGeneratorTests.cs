@@ -197,6 +197,24 @@ public class DomainXmlGeneratorTests
     }
 
     [Fact]
+    public void Without_a_console_log_the_output_stays_indented()
+    {
+        // Given
+        var descriptor = TestDescriptors.Parse(Tiny);
+        var choice = HostMatcher.Check(descriptor, Host(Debian12), DomainsFor(Debian12), Qemu).RequireFit();
+
+        // When
+        var xml = DomainXmlWriter.Write(DomainXmlGenerator.Generate(descriptor, choice, GenerationCases.Instance with { ConsoleLog = null }));
+
+        // Then
+        xml.ShouldContain("""
+                <serial type="pty">
+                  <target port="0" />
+                </serial>
+            """.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void Power_off_and_crash_destroy_the_domain_and_reboot_restarts_it()
     {
         // Given / When
