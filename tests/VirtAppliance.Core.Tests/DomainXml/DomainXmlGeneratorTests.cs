@@ -346,4 +346,50 @@ public class DomainXmlGeneratorTests
         Should.Throw<InvalidInputException>(() => DomainXmlGenerator.Generate(descriptor, choice, GenerationCases.Instance))
             .Message.ShouldContain("made of partition images");
     }
+
+    public static TheoryData<string, string, string, string> ExtensionCases() => new()
+    {
+        // name, arch, os, devices
+        { "uefi-auto", "x86_64", "<firmware>efi</firmware><loader dev='hd'/>", "<vcpu>2</vcpu><memory unit='MiB'>512</memory><interface/><graphics/>" },
+        { "uefi-loader", "i686", "<firmware>efi</firmware><loader dev='hd'/>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory>" },
+        { "kernel", "x86_64", "<kernel>vmlinuz</kernel><initrd>initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory><interface/><interface/>" },
+        { "cdrom-boot", "x86_64", "<loader dev='cdrom'/>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory>" },
+        { "network-boot", "x86_64", "<loader dev='network'/>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory><interface/>" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExtensionCases))]
+    public async Task Descriptor_extensions_give_domain_xml_valid_for_libvirts_schema(string name, string arch, string os, string devices)
+    {
+        // Given
+        var descriptor = TestDescriptors.Hvm(arch: arch, os: os, devices: devices);
+
+        // When
+        var xml = DomainXmlWriter.Write(DomainXmlGenerator.Generate(
+            descriptor,
+            HostMatcher.Check(descriptor, Host(Debian12), DomainsFor(Debian12), Qemu).RequireFit(),
+            GenerationCases.Instance));
+        var result = await ExternalTool.ValidateDomainAsync(xml);
+
+        // Then
+        result.ExitCode.ShouldBe(0, $"{name}: {result.All}\n{xml}");
+    }
+
+    [Fact]
+    public async Task Cdrom_and_scsi_disks_give_domain_xml_valid_for_libvirts_schema()
+    {
+        // Given an ISO on a vd target (moved to SCSI) and a disk on an sd target
+        var descriptor = TestDescriptors.Parse(Tiny.Replace("target=\"vdc\"", "target=\"sdc\"", StringComparison.Ordinal));
+
+        // When
+        var xml = DomainXmlWriter.Write(DomainXmlGenerator.Generate(
+            descriptor,
+            HostMatcher.Check(descriptor, Host(Debian12), DomainsFor(Debian12), Qemu).RequireFit(),
+            GenerationCases.Instance with { ConsoleLog = null }));
+        var result = await ExternalTool.ValidateDomainAsync(xml);
+
+        // Then
+        xml.ShouldContain("<target dev=\"sdc\" bus=\"scsi\" />");
+        result.ExitCode.ShouldBe(0, $"{result.All}\n{xml}");
+    }
 }
