@@ -23,9 +23,12 @@ public sealed record DomainCapabilities(
     IReadOnlyList<string> DiskDevices)
 {
     /// <summary>
-    /// Whether UEFI firmware is installed: libvirt offers <c>firmware='efi'</c> (found firmware
-    /// descriptors), or at least one loader path looks like OVMF/AAVMF.
+    /// Whether UEFI firmware for <see cref="Arch"/> is installed: libvirt offers
+    /// <c>firmware='efi'</c> (it found firmware descriptors), or a loader image for this arch is listed.
     /// </summary>
     public bool HasEfiFirmware => Os is { Supported: true } os
-        && (os.Firmware.Contains("efi", StringComparer.Ordinal) || os.Loader?.EfiPaths.Any() == true);
+        && (os.Firmware.Contains("efi", StringComparer.Ordinal) || EfiLoaderPaths.Any());
+
+    /// <summary>Listed loader images that are UEFI firmware for <see cref="Arch"/>.</summary>
+    public IEnumerable<string> EfiLoaderPaths => Os?.Loader?.EfiPathsFor(Arch) ?? [];
 }

@@ -11,12 +11,25 @@ public sealed record DomainCapabilitiesLoader(
     IReadOnlyList<string> Types,
     IReadOnlyList<string> Secure)
 {
-    /// <summary>Loader paths that are UEFI firmware (OVMF for x86, AAVMF/QEMU_EFI for ARM).</summary>
-    public IEnumerable<string> EfiPaths => Values.Where(IsEfiPath);
+    /// <summary>
+    /// Loader paths that are UEFI firmware for <paramref name="arch"/>: libvirt lists every image it
+    /// knows whatever the guest arch, and a 64-bit OVMF cannot start an i686 guest.
+    /// </summary>
+    public IEnumerable<string> EfiPathsFor(string? arch) => Values.Where(path => IsEfiFor(path, arch));
 
-    private static bool IsEfiPath(string path) =>
-        path.Contains("OVMF", StringComparison.OrdinalIgnoreCase)
-        || path.Contains("AAVMF", StringComparison.OrdinalIgnoreCase)
-        || path.Contains("edk2", StringComparison.OrdinalIgnoreCase)
-        || path.Contains("QEMU_EFI", StringComparison.OrdinalIgnoreCase);
+    private static bool IsEfiFor(string path, string? arch)
+    {
+        var name = Path.GetFileName(path);
+        bool Has(string part) => name.Contains(part, StringComparison.OrdinalIgnoreCase) || path.Contains("/" + part, StringComparison.OrdinalIgnoreCase);
+        var ovmf32 = Has("OVMF32") || Has("ia32");
+        var aavmf32 = Has("AAVMF32") || Has("arm/");
+        return arch switch
+        {
+            "x86_64" => Has("OVMF") && !ovmf32,
+            "i686" => ovmf32,
+            "aarch64" => (Has("AAVMF") && !aavmf32) || Has("QEMU_EFI") || Has("edk2-aarch64"),
+            "armv7l" => aavmf32 || Has("edk2-arm"),
+            _ => Has("OVMF") || Has("AAVMF") || Has("QEMU_EFI") || Has("edk2"),
+        };
+    }
 }

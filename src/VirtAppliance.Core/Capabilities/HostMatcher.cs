@@ -229,13 +229,15 @@ public static class HostMatcher
             return Met("firmware", "efi", "efi (libvirt picks the firmware)");
         }
 
-        if (domainCaps.Os?.Loader?.EfiPaths.FirstOrDefault() is { } path)
+        if (domainCaps.EfiLoaderPaths.FirstOrDefault() is { } path)
         {
             efiLoader = path;
             return Met("firmware", "efi", path);
         }
 
-        return NotMet("firmware", "efi", "BIOS only", "The boot needs UEFI firmware; none is installed on this host (on Debian: apt-get install ovmf).");
+        return NotMet("firmware", "efi", "BIOS only", arch == "i686"
+            ? "The boot needs 32-bit UEFI firmware; none is installed on this host (on Debian: apt-get install ovmf-ia32)."
+            : $"The boot needs UEFI firmware for {arch}; none is installed on this host (on Debian: apt-get install ovmf).");
     }
 
     private static RequirementCheck MemoryRow(ApplianceDescriptor descriptor, HostCapabilities host)

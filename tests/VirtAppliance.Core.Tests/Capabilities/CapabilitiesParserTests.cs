@@ -119,15 +119,29 @@ public class CapabilitiesParserTests
     }
 
     [Fact]
-    public void Debian_12_i686_domain_capabilities_have_efi_only_through_an_ovmf_loader()
+    public void Debian_12_i686_domain_capabilities_list_only_64_bit_ovmf_which_is_no_efi_for_i686()
     {
         // Given / When
         var domain = CapabilitiesTestData.Domain(CapabilitiesTestData.Debian12QemuI686);
 
         // Then
         domain.Os!.Firmware.ShouldBeEmpty();
-        domain.Os.Loader!.EfiPaths.ShouldContain("/usr/share/OVMF/OVMF_CODE.fd");
-        domain.HasEfiFirmware.ShouldBeTrue();
+        domain.Os.Loader!.Values.ShouldBe(["/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_CODE.secboot.fd"]);
+        domain.EfiLoaderPaths.ShouldBeEmpty();
+        domain.HasEfiFirmware.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void An_ovmf_loader_image_is_efi_for_its_own_arch_only()
+    {
+        // Given
+        var loader = CapabilitiesTestData.LoaderOnlyX86_64.Os!.Loader!;
+
+        // When / Then
+        CapabilitiesTestData.LoaderOnlyX86_64.HasEfiFirmware.ShouldBeTrue();
+        loader.EfiPathsFor("x86_64").ShouldBe(["/usr/share/OVMF/OVMF_CODE_4M.fd"]);
+        loader.EfiPathsFor("i686").ShouldBe(["/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd"]);
+        loader.EfiPathsFor("aarch64").ShouldBeEmpty();
     }
 
     [Fact]

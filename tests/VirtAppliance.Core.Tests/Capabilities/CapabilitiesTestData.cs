@@ -28,6 +28,25 @@ internal static class CapabilitiesTestData
 
     public static DomainCapabilities Domain(string name) => CapabilitiesParser.ParseDomain(Read(name));
 
+    /// <summary>
+    /// Domain capabilities of a libvirt that lists an OVMF image but cannot pick firmware by itself
+    /// (before libvirt 5.2, or without firmware descriptors).
+    /// </summary>
+    public static DomainCapabilities LoaderOnlyX86_64 { get; } = CapabilitiesParser.ParseDomain("""
+        <domainCapabilities>
+          <path>/usr/bin/qemu-system-x86_64</path><domain>qemu</domain><machine>pc-i440fx-7.2</machine><arch>x86_64</arch>
+          <vcpu max='255'/>
+          <os supported='yes'>
+            <enum name='firmware'/>
+            <loader supported='yes'>
+              <value>/usr/share/OVMF/OVMF_CODE_4M.fd</value>
+              <value>/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd</value>
+              <enum name='type'><value>rom</value><value>pflash</value></enum>
+            </loader>
+          </os>
+        </domainCapabilities>
+        """);
+
     /// <summary>The domain capabilities read from this machine, for hosts that come with them.</summary>
     public static IReadOnlyList<DomainCapabilities> DomainsFor(string hostName) => hostName == Debian12
         ? [Domain(Debian12KvmX86_64), Domain(Debian12QemuX86_64), Domain(Debian12QemuI686)]

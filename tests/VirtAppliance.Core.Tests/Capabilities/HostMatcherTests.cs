@@ -218,11 +218,24 @@ public class HostMatcherTests
     [Fact]
     public void Uefi_uses_an_ovmf_loader_where_libvirt_cannot_pick_firmware()
     {
-        // Given the i686 emulator lists OVMF images but no firmware='efi'
+        // Given an emulator that lists OVMF images but offers no firmware='efi'
+        var report = HostMatcher.Check(
+            TestDescriptors.Hvm(os: "<firmware>efi</firmware><loader dev='hd'/>"), Host(Debian12), [LoaderOnlyX86_64], new HostMatchOptions { VirtType = VirtType.Qemu });
+
+        // Then
+        report.Chosen!.EfiLoader.ShouldBe("/usr/share/OVMF/OVMF_CODE_4M.fd");
+    }
+
+    [Fact]
+    public void Uefi_for_i686_needs_32_bit_firmware_which_this_host_lacks()
+    {
+        // Given the i686 emulator here lists only the 64-bit OVMF images
         var report = Check(TestDescriptors.Hvm(arch: "i686", os: "<firmware>efi</firmware><loader dev='hd'/>"), Debian12);
 
         // Then
-        report.Chosen!.EfiLoader.ShouldBe("/usr/share/OVMF/OVMF_CODE.fd");
+        report.Fits.ShouldBeFalse();
+        Row(report.Boots[0], "firmware").Reason.ShouldBe(
+            "The boot needs 32-bit UEFI firmware; none is installed on this host (on Debian: apt-get install ovmf-ia32).");
     }
 
     [Fact]
@@ -247,7 +260,7 @@ public class HostMatcherTests
         // Then
         report.Fits.ShouldBeFalse();
         Row(report.Boots[0], "firmware").ShouldBe(new RequirementCheck("firmware", "efi", "BIOS only", RequirementStatus.NotMet,
-            "The boot needs UEFI firmware; none is installed on this host (on Debian: apt-get install ovmf)."));
+            "The boot needs UEFI firmware for x86_64; none is installed on this host (on Debian: apt-get install ovmf)."));
     }
 
     [Fact]

@@ -280,14 +280,21 @@ public class DomainXmlGeneratorTests
     }
 
     [Fact]
-    public void Uefi_names_the_ovmf_image_where_libvirt_cannot_pick_firmware()
+    public async Task Uefi_names_the_ovmf_image_where_libvirt_cannot_pick_firmware()
     {
-        // Given / When
-        var os = Generate(TestDescriptors.Hvm(arch: "i686", os: "<firmware>efi</firmware><loader dev='hd'/>")).Element("os")!;
+        // Given
+        var descriptor = TestDescriptors.Hvm(os: "<firmware>efi</firmware><loader dev='hd'/>");
+        var choice = HostMatcher.Check(descriptor, Host(Debian12), [LoaderOnlyX86_64], Qemu).RequireFit();
+
+        // When
+        var xml = DomainXmlWriter.Write(DomainXmlGenerator.Generate(descriptor, choice, GenerationCases.Instance));
+        var os = XElement.Parse(xml).Element("os")!;
 
         // Then
         os.Attribute("firmware").ShouldBeNull();
-        os.Element("loader")!.ToString().ShouldBe("""<loader readonly="yes" type="pflash">/usr/share/OVMF/OVMF_CODE.fd</loader>""");
+        os.Element("loader")!.ToString().ShouldBe("""<loader readonly="yes" type="pflash">/usr/share/OVMF/OVMF_CODE_4M.fd</loader>""");
+        var validation = await ExternalTool.ValidateDomainAsync(xml);
+        validation.ExitCode.ShouldBe(0, validation.All);
     }
 
     [Fact]
@@ -351,7 +358,7 @@ public class DomainXmlGeneratorTests
     {
         // name, arch, os, devices
         { "uefi-auto", "x86_64", "<firmware>efi</firmware><loader dev='hd'/>", "<vcpu>2</vcpu><memory unit='MiB'>512</memory><interface/><graphics/>" },
-        { "uefi-loader", "i686", "<firmware>efi</firmware><loader dev='hd'/>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory>" },
+        { "i686-bios", "i686", "<loader dev='hd'/>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory>" },
         { "kernel", "x86_64", "<kernel>vmlinuz</kernel><initrd>initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory><interface/><interface/>" },
         { "cdrom-boot", "x86_64", "<loader dev='cdrom'/>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory>" },
         { "network-boot", "x86_64", "<loader dev='network'/>", "<vcpu>1</vcpu><memory unit='MiB'>256</memory><interface/>" },
