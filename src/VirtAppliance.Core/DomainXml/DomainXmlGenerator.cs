@@ -136,7 +136,7 @@ public static class DomainXmlGenerator
         else
         {
             // A disk created at deploy: the deploy passes its path; a preview shows where it would be.
-            resolved = new ResolvedDisk(descriptor.ResolvePath(disk.Id + ".img"), DiskDriverType.Raw);
+            resolved = new ResolvedDisk(descriptor.ResolvePath(disk.Id + ".img"), DiskFormat.Raw);
         }
 
         var bus = BusOf(drive);
@@ -164,15 +164,15 @@ public static class DomainXmlGenerator
         _ => throw new InvalidInputException($"{drive.Location}: the target '{drive.Target}' does not start with vd, sd, hd or xvd, so it names no bus."),
     };
 
-    private static DiskDriverType FormatOf(DescriptorDiskFormat format) => format switch
+    private static DiskFormat FormatOf(DescriptorDiskFormat format) => format switch
     {
-        DescriptorDiskFormat.Raw or DescriptorDiskFormat.Iso => DiskDriverType.Raw,
-        DescriptorDiskFormat.Qcow2 => DiskDriverType.Qcow2,
-        DescriptorDiskFormat.Qcow => DiskDriverType.Qcow,
-        DescriptorDiskFormat.Vmdk => DiskDriverType.Vmdk,
-        DescriptorDiskFormat.Vdi => DiskDriverType.Vdi,
-        DescriptorDiskFormat.Vpc => DiskDriverType.Vpc,
-        DescriptorDiskFormat.Vhdx => DiskDriverType.Vhdx,
+        DescriptorDiskFormat.Raw or DescriptorDiskFormat.Iso => DiskFormat.Raw,
+        DescriptorDiskFormat.Qcow2 => DiskFormat.Qcow2,
+        DescriptorDiskFormat.Qcow => DiskFormat.Qcow,
+        DescriptorDiskFormat.Vmdk => DiskFormat.Vmdk,
+        DescriptorDiskFormat.Vdi => DiskFormat.Vdi,
+        DescriptorDiskFormat.Vpc => DiskFormat.Vpc,
+        DescriptorDiskFormat.Vhdx => DiskFormat.Vhdx,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 

@@ -119,7 +119,7 @@ public static class DomainXmlReader
         var target = Required(disk, "target");
         return new DomainDisk(
             Enum<DiskDevice>(disk, "device", DomainXmlSpelling.ToXml),
-            new DiskDriver(Enum<DiskDriverName>(driver, "name", DomainXmlSpelling.ToXml), Enum<DiskDriverType>(driver, "type", DomainXmlSpelling.ToXml)),
+            new DiskDriver(Enum<DiskDriverName>(driver, "name", DomainXmlSpelling.ToXml), Enum<DiskFormat>(driver, "type", DomainXmlSpelling.ToXml)),
             diskSource,
             new DiskTarget(Attribute(target, "dev"), Enum<DiskBus>(target, "bus", DomainXmlSpelling.ToXml)),
             disk.Element("readonly") is not null);

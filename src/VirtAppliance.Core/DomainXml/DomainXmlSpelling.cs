@@ -55,15 +55,15 @@ public static class DomainXmlSpelling
         _ => throw Unknown(value),
     };
 
-    public static string ToXml(this DiskDriverType value) => value switch
+    public static string ToXml(this DiskFormat value) => value switch
     {
-        DiskDriverType.Raw => "raw",
-        DiskDriverType.Qcow2 => "qcow2",
-        DiskDriverType.Qcow => "qcow",
-        DiskDriverType.Vmdk => "vmdk",
-        DiskDriverType.Vdi => "vdi",
-        DiskDriverType.Vpc => "vpc",
-        DiskDriverType.Vhdx => "vhdx",
+        DiskFormat.Raw => "raw",
+        DiskFormat.Qcow2 => "qcow2",
+        DiskFormat.Qcow => "qcow",
+        DiskFormat.Vmdk => "vmdk",
+        DiskFormat.Vdi => "vdi",
+        DiskFormat.Vpc => "vpc",
+        DiskFormat.Vhdx => "vhdx",
         _ => throw Unknown(value),
     };
 

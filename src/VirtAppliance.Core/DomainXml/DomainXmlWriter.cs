@@ -113,7 +113,7 @@ public static class DomainXmlWriter
             new XAttribute("device", disk.Device.ToXml()),
             new XElement("driver",
                 new XAttribute("name", disk.Driver.Name.ToXml()),
-                new XAttribute("type", disk.Driver.Type.ToXml())),
+                new XAttribute("type", disk.Driver.Format.ToXml())),
             disk.Source switch
             {
                 FileDiskSource file => new XElement("source", new XAttribute("file", file.Path)),

@@ -7,6 +7,7 @@ using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Tests.Capabilities;
 using Xunit;
 using static VirtAppliance.Core.Tests.Capabilities.CapabilitiesTestData;
+using DiskFormat = VirtAppliance.Core.DomainXml.DiskFormat;
 
 namespace VirtAppliance.Core.Tests.DomainXml;
 
@@ -89,8 +90,8 @@ public class DomainXmlGeneratorTests
         {
             Disks = new Dictionary<string, ResolvedDisk>
             {
-                ["system"] = new("/var/lib/appliances/vms/web1/system.qcow2", DiskDriverType.Qcow2),
-                ["scratch"] = new("/var/lib/appliances/vms/web1/scratch.qcow2", DiskDriverType.Qcow2),
+                ["system"] = new("/var/lib/appliances/vms/web1/system.qcow2", DiskFormat.Qcow2),
+                ["scratch"] = new("/var/lib/appliances/vms/web1/scratch.qcow2", DiskFormat.Qcow2),
             },
         };
 

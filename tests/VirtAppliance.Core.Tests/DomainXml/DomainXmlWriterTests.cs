@@ -25,7 +25,7 @@ public class DomainXmlWriterTests
         new DomainDevices("/usr/bin/qemu-system-x86_64", disks, [], [], [], [], []));
 
     private static DomainDisk DiskOn(DiskSource source, string target = "vda") =>
-        new(DiskDevice.Disk, new DiskDriver(DiskDriverName.Qemu, DiskDriverType.Raw), source, new DiskTarget(target, DiskBus.Virtio), false);
+        new(DiskDevice.Disk, new DiskDriver(DiskDriverName.Qemu, DiskFormat.Raw), source, new DiskTarget(target, DiskBus.Virtio), false);
 
     [Fact]
     public void The_disk_type_follows_from_the_source_case()
@@ -152,7 +152,7 @@ public class DomainXmlWriterTests
             DomainXmlSpelling.All<LifecycleAction>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<DiskDevice>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<DiskDriverName>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
-            DomainXmlSpelling.All<DiskDriverType>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
+            DomainXmlSpelling.All<DiskFormat>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<DiskBus>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<ControllerType>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<ConsoleTarget>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
