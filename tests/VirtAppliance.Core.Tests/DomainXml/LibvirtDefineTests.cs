@@ -111,6 +111,15 @@ public class LibvirtDefineTests
             disks[2].Attribute("device")!.Value.ShouldBe("cdrom");
             defined.Element("devices")!.Element("serial")!.Element("log")!.Attribute("file")!.Value.ShouldEndWith("/console.log");
             defined.Element("devices")!.Element("graphics")!.Attribute("listen")!.Value.ShouldBe("127.0.0.1");
+
+            // libvirt's own XML of the domain reads back with the same metadata and disks
+            var read = DomainXmlReader.Read(defined.ToString());
+            read.Metadata.ShouldBe(new InstanceMetadata("tiny", "1.0", "1", GenerationCases.Instance.PackageDigest));
+            read.Devices.Disks.Select(disk => (disk.Target.Device, disk.Target.Bus, disk.Driver.Format)).ShouldBe([
+                ("vda", DiskBus.Virtio, VirtAppliance.Core.DomainXml.DiskFormat.Raw),
+                ("vdb", DiskBus.Virtio, VirtAppliance.Core.DomainXml.DiskFormat.Qcow2),
+                ("sda", DiskBus.Scsi, VirtAppliance.Core.DomainXml.DiskFormat.Raw),
+            ]);
             return Task.CompletedTask;
         });
     }
