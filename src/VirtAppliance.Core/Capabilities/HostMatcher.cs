@@ -102,6 +102,7 @@ public static class HostMatcher
             }
 
             var machine = guest is null || domain is null ? null : PickMachine(guest.MachinesFor(domain));
+            rows.Add(MemoryRow(descriptor, host));
             rows.AddRange(CpuRows(descriptor, host, machine, domainCaps));
             if (guest is not null && domain is not null)
             {
@@ -110,10 +111,10 @@ public static class HostMatcher
         }
         else
         {
+            rows.Add(MemoryRow(descriptor, host));
             rows.AddRange(CpuRows(descriptor, host, null, null));
         }
 
-        rows.Insert(rows.FindIndex(row => row.Requirement == "vcpus"), MemoryRow(descriptor, host));
         return new BootCheck(index, boot.Type, boot.Arch, rows, choice);
     }
 
