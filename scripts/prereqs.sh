@@ -35,6 +35,12 @@ fi
 
 [[ "${1:-}" == "--no-libvirtd" ]] && exit 0
 
+# Without udev /dev/kvm stays 0600 root: libvirtd then finds KVM "gone" on every call and
+# re-probes QEMU (10-20 s a call). Debian's udev rule would make it root:kvm 0660.
+if [[ -c /dev/kvm ]] && getent group kvm >/dev/null && [[ $(stat -c %G /dev/kvm) != kvm ]]; then
+  "${sudo_cmd[@]}" chgrp kvm /dev/kvm && "${sudo_cmd[@]}" chmod 0660 /dev/kvm
+fi
+
 daemon_running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 if ! daemon_running /run/virtlogd.pid; then

@@ -66,6 +66,13 @@ internal static class CliApplication
         root.Subcommands.Add(StoreCommands.List(globals, output));
         root.Subcommands.Add(StoreCommands.Remove(globals, output));
         root.Subcommands.Add(StoreCommands.CollectGarbage(globals, output));
+        root.Subcommands.Add(InstanceCommands.Deploy(globals, output));
+        root.Subcommands.Add(InstanceCommands.Vms(globals, output));
+        root.Subcommands.Add(InstanceCommands.Start(globals, output));
+        root.Subcommands.Add(InstanceCommands.Stop(globals, output));
+        root.Subcommands.Add(InstanceCommands.Undeploy(globals, output));
+        root.Subcommands.Add(InstanceCommands.Update(globals, output));
+        root.Subcommands.Add(InstanceCommands.Rollback(globals, output));
         root.Subcommands.Add(DemoCommand.Create(globals, output));
         return root;
     }

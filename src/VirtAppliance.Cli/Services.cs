@@ -15,7 +15,10 @@ internal sealed class Services
         Appliances = new ApplianceService(reference => store.FindAsync(reference, CancellationToken.None).GetAwaiter().GetResult().LastOrDefault()?.Path);
         Host = new HostService(Connector, Appliances);
         Packages = new PackageService(store, TimeProvider.System);
+        Instances = new InstanceService(store, Connector, TimeProvider.System);
     }
+
+    public InstanceService Instances { get; }
 
     public IHypervisorConnector Connector { get; }
 
@@ -25,7 +28,7 @@ internal sealed class Services
 
     public PackageService Packages { get; }
 
-    /// <summary>The VMs deployed from an installed appliance; none until deploy lands.</summary>
+    /// <summary>The VMs deployed from an installed appliance (remove refuses while there are any).</summary>
     public Task<IReadOnlyList<string>> InstancesUsingAsync(InstalledAppliance appliance, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>([]);
+        Instances.UsersOfAsync(appliance, cancellationToken);
 }

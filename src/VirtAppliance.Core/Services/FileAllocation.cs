@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace VirtAppliance.Core.Services;
 
 /// <summary>How many bytes a (possibly sparse) file occupies on disk; .NET exposes no st_blocks.</summary>
-internal static partial class FileAllocation
+public static partial class FileAllocation
 {
     public static long? AllocatedBytes(string path)
     {

@@ -1,0 +1,237 @@
+using System.CommandLine;
+using Spectre.Console;
+using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Core.Deployment;
+using VirtAppliance.Core.Services;
+
+namespace VirtAppliance.Cli.Commands;
+
+/// <summary>deploy, vms, start, stop, undeploy, update, rollback: VMs run from installed appliances.</summary>
+internal static class InstanceCommands
+{
+    public static Command Deploy(GlobalOptions globals, Output output)
+    {
+        var appliance = new Argument<string>("NAME[@VERSION]") { Description = "An installed appliance (the highest version when none is given)" };
+        var name = new Option<string>("--name", "-n") { Description = "The VM's name", Required = true, HelpName = "VM" };
+        var count = new Option<int>("--count") { Description = "Deploy N VMs named VM-1 … VM-N", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var network = new Option<string>("--network") { Description = "libvirt network for the interfaces", DefaultValueFactory = _ => "default", HelpName = "NET" };
+        var noStart = new Option<bool>("--no-start") { Description = "Define the VM but do not start it" };
+        var host = new HostOptions();
+        var command = new Command("deploy", """
+            Deploy VMs from an installed appliance. The host is checked first (exit 4 when it does not
+            fit). Each VM gets its own folder in the store: a qcow2 overlay on each pristine system disk,
+            a sparse copy of each user disk (or a new one of the declared size), new scratch disks. The
+            domain records its appliance and version in its <metadata>. With a health check, deploy
+            waits until the appliance says it is up. A failure removes what the deploy created.
+
+            Examples:
+              virt-appliance deploy wiki --name wiki1
+              virt-appliance deploy wiki@2.4 --name web --count 3 --no-start --virt-type qemu
+            """)
+        {
+            appliance, name, count, network, noStart,
+        };
+        host.AddTo(command);
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var request = new DeployRequest(context.Get(appliance), context.Get(name)!, HostOptions.ConnectionUri(context.Get(host.Connect)),
+                context.Get(count), context.Get(network)!, !context.Get(noStart), host.MatchOptions(context));
+            var deployed = await context.Services.Instances.DeployAsync(request, new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(deployed.Select(VmJson.From));
+            else
+                foreach (var vm in deployed)
+                    context.Output.Line($"deployed {vm.Record.Name} from {vm.Record.ApplianceId}: {VmJson.StateText(vm)}; console log {vm.Record.ConsoleLog}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Vms(GlobalOptions globals, Output output)
+    {
+        var command = new Command("vms", """
+            List the VMs deployed from appliances: appliance, version-release, libvirt state, disks
+            (target, role, format, path, sizes) and the serial console log. A VM whose domain was
+            removed outside virt-appliance is shown as missing.
+
+            Examples:
+              virt-appliance vms
+              virt-appliance vms --json
+            """);
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var vms = await context.Services.Instances.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                context.Output.Json(vms.Select(VmJson.From));
+                return ExitCodes.Success;
+            }
+            if (vms.Count == 0)
+            {
+                context.Output.Line("no VMs deployed (deploy one with 'virt-appliance deploy NAME --name VM')");
+                return ExitCodes.Success;
+            }
+            var table = new Table().AddColumns("name", "appliance", "version", "state", "disks", "console log");
+            foreach (var vm in vms)
+            {
+                var disks = string.Join("\n", vm.Record.Disks.Select(disk =>
+                    $"{disk.Target} {disk.Role.ToString().ToLowerInvariant()} {disk.Format} {Sizes.Bytes(FileAllocation.AllocatedBytes(disk.Path) ?? 0)} used"));
+                table.AddRow(Markup.Escape(vm.Record.Name), Markup.Escape(vm.Record.Appliance), Markup.Escape($"{vm.Record.Version}-{vm.Record.Release}"),
+                    Markup.Escape(VmJson.StateText(vm)), Markup.Escape(disks), Markup.Escape(vm.Record.ConsoleLog));
+            }
+            context.Output.Console.Write(table);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Start(GlobalOptions globals, Output output)
+    {
+        var vm = new Argument<string>("VM") { Description = "A deployed VM" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for the appliance's health check" };
+        var command = new Command("start", """
+            Start a deployed VM and wait until its appliance is healthy.
+
+            Examples:
+              virt-appliance start wiki1
+            """)
+        {
+            vm, noWait,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var status = await context.Services.Instances.StartAsync(context.Get(vm), !context.Get(noWait), new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
+            Report(context, status, "started");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Stop(GlobalOptions globals, Output output)
+    {
+        var vm = new Argument<string>("VM") { Description = "A deployed VM" };
+        var force = new Option<bool>("--force") { Description = "Power off at once instead of asking the guest" };
+        var command = new Command("stop", """
+            Stop a VM: ask the guest to power off (ACPI), and power it off after 60 s if it has not.
+
+            Examples:
+              virt-appliance stop wiki1
+              virt-appliance stop wiki1 --force
+            """)
+        {
+            vm, force,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var status = await context.Services.Instances.StopAsync(context.Get(vm), context.Get(force), cancellationToken).ConfigureAwait(false);
+            Report(context, status, "stopped");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Undeploy(GlobalOptions globals, Output output)
+    {
+        var vm = new Argument<string>("VM") { Description = "A deployed VM" };
+        var deleteData = new Option<bool>("--delete-data") { Description = "Also delete the VM's user disks (the customer's data)" };
+        var command = new Command("undeploy", """
+            Remove a VM: its domain, overlays and scratch disks. Its user disks are kept in the store
+            (ROOT/kept/) unless --delete-data.
+
+            Examples:
+              virt-appliance undeploy wiki1
+              virt-appliance undeploy wiki1 --delete-data
+            """)
+        {
+            vm, deleteData,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var kept = await context.Services.Instances.UndeployAsync(context.Get(vm), context.Get(deleteData), cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(new { Undeployed = context.Get(vm), KeptUserDisks = kept });
+            else
+            {
+                context.Output.Line($"undeployed {context.Get(vm)}");
+                foreach (var disk in kept)
+                    context.Output.Line($"  kept user disk {disk}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Update(GlobalOptions globals, Output output)
+    {
+        var vm = new Argument<string?>("VM") { Description = "A deployed VM", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<string?>("--all") { Description = "Update every VM of this appliance", HelpName = "NAME" };
+        var to = new Option<string?>("--to") { Description = "VERSION or VERSION-RELEASE (default: the highest installed)", HelpName = "VERSION" };
+        var parallel = new Option<int>("--parallel") { Description = "How many VMs update at once with --all", DefaultValueFactory = _ => 2, HelpName = "N" };
+        var command = new Command("update", """
+            Update VMs to another installed version: stop, point the system disks at new overlays on the
+            new version's pristine images, recreate scratch disks, keep the user disks, redefine, restore
+            the run state and wait for the health check. When the new version does not become healthy,
+            the VM is rolled back automatically (exit code 6, the reason shown).
+
+            Examples:
+              virt-appliance update wiki1
+              virt-appliance update wiki1 --to 2.5
+              virt-appliance update --all wiki --parallel 4
+            """)
+        {
+            vm, all, to, parallel,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var progress = new LineProgress(context.Output, context.Json);
+            IReadOnlyList<UpdateResult> results;
+            if (context.Get(all) is { } appliance)
+                results = await context.Services.Instances.UpdateAllAsync(appliance, context.Get(to), context.Get(parallel), progress, cancellationToken).ConfigureAwait(false);
+            else if (context.Get(vm) is { } name)
+                results = [await context.Services.Instances.UpdateAsync(name, context.Get(to), progress, cancellationToken).ConfigureAwait(false)];
+            else
+                throw new Core.Errors.InvalidInputException("update needs a VM or --all NAME") { Hint = "virt-appliance update VM, or virt-appliance update --all APPLIANCE" };
+            if (context.Json)
+                context.Output.Json(results);
+            else
+                foreach (var result in results)
+                    context.Output.Line(result.Error is not null ? $"{result.Name}: FAILED{(result.RolledBack ? " (rolled back)" : "")}: {result.Error}"
+                        : result.Changed ? $"{result.Name}: updated {result.From} → {result.To}"
+                        : $"{result.Name}: already at {result.To}");
+            return results.Any(result => result.Error is not null) ? ExitCodes.Hypervisor : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Rollback(GlobalOptions globals, Output output)
+    {
+        var vm = new Argument<string>("VM") { Description = "A deployed VM" };
+        var command = new Command("rollback", """
+            Return a VM to the version it ran before its last update (its previous overlays; user data stays).
+
+            Examples:
+              virt-appliance rollback wiki1
+            """)
+        {
+            vm,
+        };
+        CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
+        {
+            var result = await context.Services.Instances.RollbackAsync(context.Get(vm), new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+                context.Output.Json(result);
+            else
+                context.Output.Line($"{result.Name}: rolled back {result.From} → {result.To}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Report(CommandContext context, InstanceStatus status, string verb)
+    {
+        if (context.Json)
+            context.Output.Json(VmJson.From(status));
+        else
+            context.Output.Line($"{status.Record.Name} {verb}: {VmJson.StateText(status)}");
+    }
+}

@@ -1,0 +1,5 @@
+namespace VirtAppliance.Core.Deployment;
+
+/// <summary>What an instance ran before an update: enough to return to it.</summary>
+/// <param name="DomainXml">The libvirt definition it had (file in the instance folder).</param>
+public sealed record InstancePrevious(string Version, string Release, string PackageSha256, IReadOnlyList<InstanceDisk> Disks, string DomainXml);

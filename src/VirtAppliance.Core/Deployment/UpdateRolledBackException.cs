@@ -1,0 +1,6 @@
+using VirtAppliance.Core.Errors;
+
+namespace VirtAppliance.Core.Deployment;
+
+/// <summary>The new version did not become healthy and the VM was returned to the previous one (exit code 6).</summary>
+public sealed class UpdateRolledBackException(string message) : HypervisorException(message);
