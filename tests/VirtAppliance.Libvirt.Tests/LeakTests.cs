@@ -4,15 +4,11 @@ using Xunit;
 
 namespace VirtAppliance.Libvirt.Tests;
 
-/// <summary>Runs alone, so other tests' allocations do not blur the process's memory figures.</summary>
-[CollectionDefinition(nameof(LeakTests), DisableParallelization = true)]
-public sealed class LeakTestsCollection;
-
 /// <summary>
 /// Every handle is released and every string libvirt hands out is freed: thousands of
 /// connections, lookups and XML descriptions leave the process's resident memory flat.
 /// </summary>
-[Collection(nameof(LeakTests))]
+[Collection(nameof(SerialCollection))] // alone, so other tests' allocations do not blur the figures
 public sealed class LeakTests
 {
     private const int WarmUp = 10_000;
