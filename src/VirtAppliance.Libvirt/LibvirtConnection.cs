@@ -139,7 +139,15 @@ internal sealed class LibvirtConnection : IDisposable
     public LibvirtDomain LookupByName(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return Wrap(Interop.virDomainLookupByName(handle, name), "virDomainLookupByName");
+        try
+        {
+            return Wrap(Interop.virDomainLookupByName(handle, name), "virDomainLookupByName");
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.NoDomain)
+        {
+            // Some drivers (test) say only "Domain not found"; a user needs to know which.
+            throw e.Naming(name);
+        }
     }
 
     public LibvirtDomain LookupByUuid(Guid uuid) =>

@@ -27,6 +27,12 @@ public sealed class LibvirtException : HypervisorException
         or LibvirtErrorCode.OperationTimeout or LibvirtErrorCode.AgentUnresponsive or LibvirtErrorCode.ResourceBusy
         || (Code is LibvirtErrorCode.SystemError && ErrorDomain is ErrorDomainRpc or ErrorDomainRemote);
 
+    /// <summary>The same error with <paramref name="subject"/> named, for drivers whose message leaves it out.</summary>
+    internal LibvirtException Naming(string subject) =>
+        Message.Contains(subject, StringComparison.Ordinal)
+            ? this
+            : new LibvirtException($"{Message}: '{subject}'", Code, ErrorDomain, Function) { Hint = Hint };
+
     private const int ErrorDomainRpc = 7;
     private const int ErrorDomainRemote = 13;
 

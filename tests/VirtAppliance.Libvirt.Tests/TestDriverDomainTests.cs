@@ -83,8 +83,9 @@ public sealed class TestDriverDomainTests : IDisposable
         hypervisor.SetMetadata(name, ns, "<instance appliance='tiny' version='1.0' release='1'/>");
         var read = XElement.Parse(hypervisor.GetMetadata(name, ns).ShouldNotBeNull());
 
-        // Then the element comes back in our namespace, and the domain XML carries it with our prefix
-        read.Name.ShouldBe(XName.Get("instance", ns.Uri));
+        // Then the element comes back (libvirt returns it without its namespace), and the domain
+        // XML carries it in our namespace with our prefix
+        read.Name.LocalName.ShouldBe("instance");
         read.Attribute("appliance")!.Value.ShouldBe("tiny");
         read.Attribute("version")!.Value.ShouldBe("1.0");
         var stored = XDocument.Parse(hypervisor.GetXml(name, inactive: true)).Root!.Element("metadata")!.Elements().ShouldHaveSingleItem();
@@ -130,7 +131,7 @@ public sealed class TestDriverDomainTests : IDisposable
     [Fact]
     public void Block_info_reports_the_sizes_of_a_disk()
     {
-        // Given the test driver's fixed answer for any disk: 1 TiB allocated, 5 MiB less visible
+        // Given the test driver's fixed answer for any disk: 1 TiB allocated, a little less visible
         var name = TestDomainXml.UniqueName("blk");
         using var domain = ScopedDomain.Define(hypervisor, TestDomainXml.ForTestDriver(name));
 
@@ -140,7 +141,7 @@ public sealed class TestDriverDomainTests : IDisposable
         // Then
         info.Physical.ShouldBe(1L << 40);
         info.Allocation.ShouldBe(1L << 40);
-        info.Capacity.ShouldBe((1L << 40) - (5L << 20));
+        info.Capacity.ShouldBe(1_099_506_450_432L);
     }
 
     [Fact]
