@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Shouldly;
+
+namespace VirtAppliance.EndToEnd.Tests;
+
+/// <summary>
+/// The bootable tiny appliances of tests/fixtures (1.0 writes to its user disk, 2.0 reads it,
+/// 3.0 never becomes healthy), packed once and installed into a private store per test.
+/// </summary>
+internal static class TinyAppliances
+{
+    private static readonly SemaphoreSlim BuildLock = new(1, 1);
+    private static string? packages;
+
+    public static readonly string[] Versions = ["1.0", "2.0", "3.0-broken"];
+
+    /// <summary>Builds (cached) and packs the three versions; returns the folder holding tiny-VERSION.vapp.</summary>
+    public static async Task<string> PackagesAsync()
+    {
+        await BuildLock.WaitAsync();
+        try
+        {
+            if (packages is not null)
+                return packages;
+            var fixtures = Run(Path.Combine(CliRunner.RepositoryRoot, "tests", "fixtures", "build-appliances.sh")).Trim().Split('\n')[^1];
+            var folder = Path.Combine("/var/tmp", $"virt-appliance-e2e-packages-{Environment.ProcessId}");
+            Directory.CreateDirectory(folder);
+            foreach (var version in Versions)
+            {
+                var result = await CliRunner.InProcessAsync("pack", Path.Combine(fixtures, $"tiny-{version}"), "-o", Path.Combine(folder, $"tiny-{version}.vapp"), "--no-content-digest");
+                result.ExitCode.ShouldBe(0, result.ToString());
+            }
+            return packages = folder;
+        }
+        finally
+        {
+            BuildLock.Release();
+        }
+    }
+
+    /// <summary>A fresh store (0755, under /var/tmp) with all three versions installed.</summary>
+    public static async Task<string> StoreAsync(TemporaryFolder work)
+    {
+        var folder = await PackagesAsync();
+        var root = Path.Combine(work.Path, "store");
+        foreach (var version in Versions)
+        {
+            var result = await CliRunner.InProcessAsync("install", Path.Combine(folder, $"tiny-{version}.vapp"), "--root", root, "--allow-unsigned");
+            result.ExitCode.ShouldBe(0, result.ToString());
+        }
+        return root;
+    }
+
+    /// <summary>The lines of hello.txt on an ext4 user disk image, read on the host without mounting.</summary>
+    public static string[] UserDiskLines(string image) =>
+        Run("debugfs", "-R", "cat /hello.txt", image).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static string Run(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} is missing: run 'make test'");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr}");
+        return stdout.Result;
+    }
+}
