@@ -1,57 +1,204 @@
 using System.CommandLine;
+using System.Diagnostics;
 using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Errors;
 
 namespace VirtAppliance.Cli.Commands;
 
-/// <summary>The whole life of an appliance on bundled examples, with plain explanations, for a new user.</summary>
+/// <summary>The whole life of an appliance on the bundled tiny appliance, with plain explanations, for a new user.</summary>
 internal static class DemoCommand
 {
+    private const string DemoRoot = "/var/tmp/virt-appliance-demo";
+
     public static Command Create(GlobalOptions globals, Output output)
     {
-        var command = new Command("demo", """
-            Walk through what virt-appliance does, on the appliances bundled with it:
-            describe and check an appliance, then (as those capabilities land) pack, install,
-            deploy, update. Safe to run: it works in a private store.
+        var keep = new Option<bool>("--keep") { Description = "Leave the demo VMs and store in place to look around" };
+        var command = new Command("demo", $"""
+            The whole life of an appliance, on the tiny appliance bundled with virt-appliance (a Debian
+            kernel and busybox; version 1.0 writes a line to its user disk, 2.0 reads it):
+            describe, check the host, pack and sign, install, deploy two VMs, update one to 2.0 with
+            its data kept, clean up. It uses a private store ({DemoRoot}) and the local libvirt.
+            Software emulation (qemu) is used unless ${HostMatchOptions.VirtTypeVariable} says otherwise.
 
             Examples:
               virt-appliance demo
-            """);
+              virt-appliance demo --keep
+            """)
+        {
+            keep,
+        };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var source = SourceTree.Find() ?? throw new NotFoundException("the demo needs the virt-appliance source tree (its bundled appliances)")
             {
                 Hint = "run it from a checkout: ./virt-appliance demo (or make demo)",
             };
-            var example = Path.Combine(source, "examples", "wiki");
-            var steps = new (string Explanation, string[] Args)[]
-            {
-                ("An appliance is a folder: appliance.xml (metadata) next to its disk images. "
-                    + "'validate' checks the descriptor and names every problem with its line and column.", ["validate", example]),
-                ("'inspect' shows what the appliance is: boots, disks with their roles "
-                    + "(system: the supplier's code; user: your data; scratch: temporary), site parameters, health check.", ["inspect", example]),
-            };
-            var number = 0;
-            foreach (var (explanation, args) in steps)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                context.Output.Line();
-                context.Output.Line($"== step {++number}: virt-appliance {string.Join(' ', args.Select(Quote))}");
-                context.Output.Line(explanation);
-                context.Output.Line();
-                var exitCode = await CliApplication.RunAsync(args, context.Output).ConfigureAwait(false);
-                if (exitCode != ExitCodes.Success)
-                {
-                    context.Output.Error($"virt-appliance: demo step {number} failed with exit code {exitCode}");
-                    return exitCode;
-                }
-            }
+            var demo = new Demo(context.Output, source, Environment.GetEnvironmentVariable(HostMatchOptions.VirtTypeVariable) is { Length: > 0 } forced ? forced : "qemu");
+            var clock = Stopwatch.StartNew();
+            await demo.CleanAsync().ConfigureAwait(false);
+            var exitCode = await demo.RunAsync(cancellationToken).ConfigureAwait(false);
+            if (!context.Get(keep))
+                await demo.CleanAsync().ConfigureAwait(false);
             context.Output.Line();
-            context.Output.Line("Demo finished.");
-            return ExitCodes.Success;
+            context.Output.Line(exitCode == ExitCodes.Success
+                ? $"Demo finished in {clock.Elapsed.TotalSeconds:0} s." + (context.Get(keep) ? $" The store is {DemoRoot}; 'virt-appliance vms --root {DemoRoot}' shows the VMs." : "")
+                : $"The demo stopped at a failed step (exit code {exitCode}).");
+            return exitCode;
         });
         return command;
     }
 
-    private static string Quote(string argument) => argument.Contains(' ', StringComparison.Ordinal) ? $"'{argument}'" : argument;
+    private sealed class Demo(Output output, string source, string virtType)
+    {
+        private int step;
+
+        public async Task<int> RunAsync(CancellationToken cancellationToken)
+        {
+            Explain("Build the bundled appliance from Debian packages: a kernel, a busybox initramfs, ext4 disks. "
+                + "Three versions: 1.0 writes a line to its user disk at every boot, 2.0 reads it, 3.0 is broken.");
+            var fixtures = RunTool(Path.Combine(source, "tests", "fixtures", "build-appliances.sh"), [Path.Combine(DemoRoot, "build")]).Trim().Split('\n')[^1];
+            var v1 = Path.Combine(fixtures, "tiny-1.0");
+            var v2 = Path.Combine(fixtures, "tiny-2.0");
+            var packages = Path.Combine(DemoRoot, "packages");
+            Directory.CreateDirectory(packages);
+
+            var key = SupplierKey();
+            var signing = key is null ? [] : new[] { "--sign-key", key.Value.Secret };
+            var steps = new List<(string Explanation, string[] Args)>
+            {
+                ("An appliance is a folder: appliance.xml (metadata) next to its disk images. 'inspect' shows its boots "
+                    + "and its disks with their roles: system (the supplier's code, replaced on update), user (your data, kept), scratch (temporary).",
+                    ["inspect", v1]),
+                ("'check' tells whether the appliance fits this host, requirement by requirement.", ["check", v1, "--virt-type", virtType]),
+                ("'pack' makes one file of it: descriptor first, a manifest with a SHA-256 of every file, "
+                    + (key is null ? "(gpg is missing, so no signature), " : "an OpenPGP signature by the supplier, ") + "then the sparse, compressed disks.",
+                    ["pack", v1, "-o", Path.Combine(packages, "tiny-1.0.vapp"), .. signing]),
+                ("Version 2.0 is packed the same way.", ["pack", v2, "-o", Path.Combine(packages, "tiny-2.0.vapp"), .. signing]),
+            };
+            if (key is not null)
+                steps.Add(("The store trusts the supplier's public key; 'verify' then checks every digest and the signature.", ["trust", "add", key.Value.Public]));
+            steps.AddRange(new (string, string[])[]
+            {
+                ("'verify' checks a package before anything is installed.", ["verify", Path.Combine(packages, "tiny-1.0.vapp"), .. Unsigned(key)]),
+                ("'install' verifies again, unpacks into a staging folder, makes the disks read-only and renames the whole into place.",
+                    ["install", Path.Combine(packages, "tiny-1.0.vapp"), .. Unsigned(key)]),
+                ("Version 2.0 is installed next to it; 1.0 stays.", ["install", Path.Combine(packages, "tiny-2.0.vapp"), .. Unsigned(key)]),
+                ("'list' shows the store.", ["list"]),
+                ("'deploy' makes two VMs from 1.0. Each gets a copy-on-write overlay on the pristine system disk, its own user disk and a new scratch disk; "
+                    + "deploy waits for the appliance's health check (a line on its serial console).",
+                    ["deploy", "tiny@1.0", "--name", "demo", "--count", "2", "--virt-type", virtType]),
+                ("'vms' lists them with their appliance, version, state and disks.", ["vms"]),
+            });
+            foreach (var (explanation, args) in steps)
+            {
+                var exitCode = await RunStepAsync(explanation, args).ConfigureAwait(false);
+                if (exitCode != ExitCodes.Success)
+                    return exitCode;
+            }
+            ShowConsole("What demo-1 printed on its serial console (1.0 wrote its line to its user disk):", "demo-1");
+
+            var update = await RunStepAsync("'update' moves demo-1 to 2.0: stop, new overlays on 2.0's system disk, a fresh scratch disk, "
+                + "the same user disk, start, wait for health. If 2.0 did not become healthy, the VM would be rolled back to 1.0 automatically.",
+                ["update", "demo-1", "--to", "2.0"]).ConfigureAwait(false);
+            if (update != ExitCodes.Success)
+                return update;
+            ShowConsole("What demo-1 printed after the update: version 2.0 reads the line version 1.0 wrote.", "demo-1");
+            return await RunStepAsync("demo-1 now runs 2.0 and demo-2 still runs 1.0, from the same untouched pristine images.", ["vms"]).ConfigureAwait(false);
+        }
+
+        public async Task CleanAsync()
+        {
+            if (!Directory.Exists(DemoRoot))
+                return;
+            foreach (var vm in new[] { "demo-1", "demo-2" })
+                await CliApplication.RunAsync(["undeploy", vm, "--delete-data", "--root", DemoRoot], Output.ForWriters(TextWriter.Null, TextWriter.Null)).ConfigureAwait(false);
+            foreach (var folder in new[] { "appliances", "instances", "kept", "packages", "trusted-keys", "gnupg", ".staging" })
+            {
+                var path = Path.Combine(DemoRoot, folder);
+                if (Directory.Exists(path))
+                    Directory.Delete(path, recursive: true);
+            }
+            foreach (var file in Directory.EnumerateFiles(DemoRoot, "index.db*"))
+                File.Delete(file);
+        }
+
+        private async Task<int> RunStepAsync(string explanation, string[] args)
+        {
+            Explain(explanation, "virt-appliance " + string.Join(' ', args.Select(arg => arg.Contains(' ', StringComparison.Ordinal) ? $"'{arg}'" : arg)));
+            var exitCode = await CliApplication.RunAsync([.. args, "--root", DemoRoot], output).ConfigureAwait(false);
+            if (exitCode != ExitCodes.Success)
+                output.Error($"virt-appliance: demo step {step} failed with exit code {exitCode}");
+            return exitCode;
+        }
+
+        private void Explain(string explanation, string? command = null)
+        {
+            output.Line();
+            output.Line($"== step {++step}" + (command is null ? "" : $": {command}"));
+            output.Line(explanation);
+            output.Line();
+        }
+
+        private void ShowConsole(string explanation, string vm)
+        {
+            output.Line();
+            output.Line(explanation);
+            var log = Path.Combine(DemoRoot, "instances", vm, "console.log");
+            if (!File.Exists(log))
+                return;
+            using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            foreach (var line in reader.ReadToEnd().Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.StartsWith("virt-appliance:", StringComparison.Ordinal)))
+                output.Line("  | " + line);
+        }
+
+        private static string[] Unsigned((string Secret, string Public)? key) => key is null ? ["--allow-unsigned"] : [];
+
+        /// <summary>A throwaway supplier key made with gpg, so the demo signs like a real supplier would.</summary>
+        private static (string Secret, string Public)? SupplierKey()
+        {
+            var home = Path.Combine(DemoRoot, "gnupg");
+            Directory.CreateDirectory(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            try
+            {
+                const string user = "Demo Supplier <supplier@demo.invalid>";
+                RunTool("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", user, "ed25519", "sign", "never"]);
+                var secret = Path.Combine(home, "supplier-secret.asc");
+                var publicKey = Path.Combine(home, "supplier-public.asc");
+                File.WriteAllText(secret, RunTool("gpg", ["--homedir", home, "--armor", "--export-secret-keys", user]));
+                File.WriteAllText(publicKey, RunTool("gpg", ["--homedir", home, "--armor", "--export", user]));
+                return (secret, publicKey);
+            }
+            catch (VirtApplianceException)
+            {
+                return null;
+            }
+        }
+
+        private static string RunTool(string program, IReadOnlyList<string> args)
+        {
+            var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in args)
+                info.ArgumentList.Add(arg);
+            Process process;
+            try
+            {
+                process = Process.Start(info)!;
+            }
+            catch (System.ComponentModel.Win32Exception error)
+            {
+                throw new VirtApplianceException($"{program} is not available", error) { Hint = "make demo installs what the demo needs" };
+            }
+            using (process)
+            {
+                var stdout = process.StandardOutput.ReadToEndAsync();
+                var stderr = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                if (process.ExitCode != 0)
+                    throw new VirtApplianceException($"{program} failed: {stderr.Trim()}");
+                return stdout.Result;
+            }
+        }
+    }
 }
