@@ -65,7 +65,7 @@ public class DeployAndUpdateTests
             // Given a VM of version 1.0 that wrote its line
             (await Cli(root, "deploy", "tiny@1.0", "--name", name)).ExitCode.ShouldBe(0);
             var before = Vms(await Cli(root, "vms", "--json")).Single();
-            var scratchBefore = Inode(Disk(before, "scratch"));
+            var scratchBefore = FileIdentity(Disk(before, "scratch"));
 
             // When it is updated to 2.0
             var update = await Cli(root, "update", name, "--to", "2.0");
@@ -79,7 +79,7 @@ public class DeployAndUpdateTests
             File.ReadAllText(after.GetProperty("console_log").GetString()!).ShouldContain("virt-appliance: user data: written by tiny 1.0 (boot 1)");
             TinyAppliances.Run("qemu-img", "info", "-U", "--output=json", Disk(after, "system"))
                 .ShouldContain(Path.Combine(root, "appliances", "tiny", "2.0-1", "system.img"));
-            Inode(Disk(after, "scratch")).ShouldNotBe(scratchBefore);
+            FileIdentity(Disk(after, "scratch")).ShouldNotBe(scratchBefore);
             Disk(after, "user").ShouldBe(Disk(before, "user"));
 
             // When it is updated to the broken 3.0
@@ -189,5 +189,6 @@ public class DeployAndUpdateTests
         return Convert.ToHexString(SHA256.HashData(stream));
     }
 
-    private static string Inode(string path) => TinyAppliances.Run("stat", "-c", "%i", path).Trim();
+    /// <summary>Inode numbers are reused at once; inode and birth time (ns) together tell a new file.</summary>
+    private static string FileIdentity(string path) => TinyAppliances.Run("stat", "-c", "%i %w", path).Trim();
 }
