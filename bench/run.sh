@@ -91,3 +91,4 @@ rm -rf "$app" "$work/store"
 echo
 column -t -s $'\t' "$results"
 echo "(results: $results; allocated = bytes on disk of the input or of the restored disk)"
+"$here/deploy.sh"
