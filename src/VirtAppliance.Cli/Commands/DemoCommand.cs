@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using VirtAppliance.Core;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Errors;
@@ -176,29 +177,7 @@ internal static class DemoCommand
             }
         }
 
-        private static string RunTool(string program, IReadOnlyList<string> args)
-        {
-            var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in args)
-                info.ArgumentList.Add(arg);
-            Process process;
-            try
-            {
-                process = Process.Start(info)!;
-            }
-            catch (System.ComponentModel.Win32Exception error)
-            {
-                throw new VirtApplianceException($"{program} is not available", error) { Hint = "make demo installs what the demo needs" };
-            }
-            using (process)
-            {
-                var stdout = process.StandardOutput.ReadToEndAsync();
-                var stderr = process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                if (process.ExitCode != 0)
-                    throw new VirtApplianceException($"{program} failed: {stderr.Trim()}");
-                return stdout.Result;
-            }
-        }
+        private static string RunTool(string program, IReadOnlyList<string> args) =>
+            ExternalTool.RunAsync(program, args, "make demo installs what the demo needs", CancellationToken.None).GetAwaiter().GetResult();
     }
 }

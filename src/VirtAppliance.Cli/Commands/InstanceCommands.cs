@@ -132,30 +132,34 @@ internal static class InstanceCommands
 
     public static Command Undeploy(GlobalOptions globals, Output output)
     {
-        var vm = new Argument<string>("VM") { Description = "A deployed VM" };
-        var deleteData = new Option<bool>("--delete-data") { Description = "Also delete the VM's user disks (the customer's data)" };
+        var vms = new Argument<string[]>("VM") { Description = "Deployed VMs", Arity = ArgumentArity.OneOrMore };
+        var deleteData = new Option<bool>("--delete-data") { Description = "Also delete the VMs' user disks (the customer's data)" };
         var command = new Command("undeploy", """
-            Remove a VM: its domain, overlays and scratch disks. Its user disks are kept in the store
+            Remove VMs: their domains, overlays and scratch disks. Their user disks are kept in the store
             (ROOT/kept/) unless --delete-data.
 
             Examples:
               virt-appliance undeploy wiki1
-              virt-appliance undeploy wiki1 --delete-data
+              virt-appliance undeploy web-1 web-2 web-3 --delete-data
             """)
         {
-            vm, deleteData,
+            vms, deleteData,
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var kept = await context.Services.Instances.UndeployAsync(context.Get(vm), context.Get(deleteData), cancellationToken).ConfigureAwait(false);
-            if (context.Json)
-                context.Output.Json(new { Undeployed = context.Get(vm), KeptUserDisks = kept });
-            else
+            var results = new List<object>();
+            foreach (var vm in context.Get(vms))
             {
-                context.Output.Line($"undeployed {context.Get(vm)}");
+                var kept = await context.Services.Instances.UndeployAsync(vm, context.Get(deleteData), cancellationToken).ConfigureAwait(false);
+                results.Add(new { Undeployed = vm, KeptUserDisks = kept });
+                if (context.Json)
+                    continue;
+                context.Output.Line($"undeployed {vm}");
                 foreach (var disk in kept)
                     context.Output.Line($"  kept user disk {disk}");
             }
+            if (context.Json)
+                context.Output.Json(results.Count == 1 ? results[0] : results);
             return ExitCodes.Success;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Capabilities;
 

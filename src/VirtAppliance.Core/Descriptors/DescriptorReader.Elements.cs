@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Descriptors;
 
@@ -249,10 +250,10 @@ public static partial class DescriptorReader
         var value = context.Integer(memory, context.RequiredText(memory), "<memory>", 0, long.MaxValue / (1024L * 1024 * 1024 * 1024));
         if (value is null)
             return null;
-        var kib = MemorySize.ToKiB(value.Value, unitAttribute?.Value.Trim());
+        var kib = MemoryUnits.ToKiB(value.Value, unitAttribute?.Value.Trim());
         if (kib is null)
         {
-            context.Error(unitAttribute, $"'{unitAttribute!.Value}' is not a memory unit", $"use one of: {string.Join(", ", MemorySize.Units)}");
+            context.Error(unitAttribute, $"'{unitAttribute!.Value}' is not a memory unit", $"use one of: {string.Join(", ", MemoryUnits.Units)}");
             return null;
         }
         if (kib < minimumKiB)

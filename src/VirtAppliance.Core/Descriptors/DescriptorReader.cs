@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Descriptors;
 

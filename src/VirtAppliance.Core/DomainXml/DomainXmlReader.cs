@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.DomainXml;
 

@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.DomainXml;
 

@@ -1,7 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 
-namespace VirtAppliance.Core.Capabilities;
+namespace VirtAppliance.Core.Internal;
 
 /// <summary>
 /// Loads XML that comes from outside (libvirt, files): no DTDs, no external resolution, a bounded
@@ -45,6 +45,15 @@ internal static class SafeXml
     }
 
     /// <summary>"line L, column C" of a node, or an empty string when the node has no position.</summary>
+    /// <summary>Loads an untrusted document from a stream; XmlException carries the line and column of a fault.</summary>
+    public static XDocument Load(Stream stream, long maxCharacters)
+    {
+        var settings = ReaderSettings;
+        settings.MaxCharactersInDocument = maxCharacters;
+        using var reader = XmlReader.Create(stream, settings);
+        return XDocument.Load(reader, LoadOptions.SetLineInfo);
+    }
+
     public static string Where(XObject node) =>
         node is IXmlLineInfo info && info.HasLineInfo() ? $" (line {info.LineNumber}, column {info.LinePosition})" : string.Empty;
 }

@@ -1,8 +1,11 @@
-namespace VirtAppliance.Core.Capabilities;
+namespace VirtAppliance.Core.Internal;
 
 /// <summary>libvirt's memory units (<c>unit='KiB'</c>): KB, MB … are powers of 1000, k, KiB, M, MiB … of 1024.</summary>
 internal static class MemoryUnits
 {
+    /// <summary>libvirt's spellings, for messages.</summary>
+    public static IReadOnlyList<string> Units { get; } = ["b", "bytes", "KB", "k", "KiB", "MB", "M", "MiB", "GB", "G", "GiB", "TB", "T", "TiB"];
+
     /// <summary>The size in KiB, rounded up; null when the unit is unknown or the size overflows.</summary>
     public static long? ToKiB(long value, string? unit)
     {
