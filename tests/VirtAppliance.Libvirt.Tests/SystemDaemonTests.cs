@@ -9,8 +9,8 @@ namespace VirtAppliance.Libvirt.Tests;
 
 /// <summary>
 /// The binding against the real libvirtd (qemu:///system) and real QEMU under TCG. The domains
-/// boot nothing (SeaBIOS waits for a boot device); booting appliances are the end-to-end suite's
-/// business (see <see cref="ApplianceFixtures"/>). Fails, never skips, when libvirtd is missing.
+/// boot nothing (SeaBIOS waits for a boot device); <see cref="BootingApplianceTests"/> boots a real
+/// appliance. Fails, never skips, when libvirtd is missing.
 /// </summary>
 public sealed class SystemDaemonTests : IDisposable
 {

@@ -4,10 +4,10 @@ using Xunit;
 namespace VirtAppliance.Libvirt.Tests.Support;
 
 /// <summary>
-/// Test hook for bootable appliances built by tests/fixtures/build-appliances.sh (branch 'fixtures').
+/// The bootable appliances built by tests/fixtures/build-appliances.sh.
 /// The folder is $VIRT_APPLIANCE_FIXTURES, default /var/tmp/virt-appliance-fixtures. A test asks for
-/// a file inside it; when missing, the script is run once (it is told the folder through the same
-/// variable), and when the script is absent too the test fails saying so — it never skips.
+/// a file inside it; the script runs once per test run (cached, it rebuilds only what changed), and
+/// when the script is absent the test fails saying so — it never skips.
 /// </summary>
 internal static class ApplianceFixtures
 {
@@ -15,6 +15,7 @@ internal static class ApplianceFixtures
     public const string DefaultFolder = "/var/tmp/virt-appliance-fixtures";
     private const string ScriptPath = "tests/fixtures/build-appliances.sh";
     private static readonly SemaphoreSlim BuildGate = new(1, 1);
+    private static bool built;
 
     public static string Folder => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } folder
         ? folder
@@ -24,17 +25,14 @@ internal static class ApplianceFixtures
     public static async Task<string> RequireAsync(string relativePath, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Folder, relativePath);
-        if (File.Exists(path) || Directory.Exists(path))
-        {
-            return path;
-        }
-
         await BuildGate.WaitAsync(cancellationToken);
         try
         {
-            if (!File.Exists(path) && !Directory.Exists(path))
+            // The script is cached (a few ms when up to date) and rebuilds what changed.
+            if (!built)
             {
                 await BuildAsync(cancellationToken);
+                built = true;
             }
         }
         finally
@@ -57,11 +55,10 @@ internal static class ApplianceFixtures
         {
             Assert.Fail(
                 $"The bootable test appliance is missing from {Folder} and {ScriptPath} is not in this checkout "
-                + "(it comes from the 'fixtures' branch). Merge it, or set {EnvironmentVariable} to a folder holding the fixtures.");
+                + "(run the tests from a checkout), or set {EnvironmentVariable} to a folder holding the fixtures.");
         }
 
-        var start = new ProcessStartInfo("bash", [script!]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.Environment[EnvironmentVariable] = Folder;
+        var start = new ProcessStartInfo("bash", [script!, Folder]) { RedirectStandardError = true, RedirectStandardOutput = true };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
