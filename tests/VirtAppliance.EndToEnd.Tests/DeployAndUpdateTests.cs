@@ -46,6 +46,14 @@ public class DeployAndUpdateTests
             // And the pristine image is exactly as installed
             Hash(pristine).ShouldBe(pristineHash);
             File.GetLastWriteTimeUtc(pristine).ShouldBe(pristineTime);
+
+            // When every VM of the appliance is updated at once while stopped
+            var all = await Cli(root, "update", "--all", "tiny", "--to", "2.0", "--parallel", "2");
+
+            // Then both are on 2.0 and stay stopped, as they were
+            all.ExitCode.ShouldBe(0, all.ToString());
+            var updated = Vms(await Cli(root, "vms", "--json"));
+            updated.ShouldAllBe(vm => vm.GetProperty("version").GetString() == "2.0" && vm.GetProperty("state").GetString() == "shut off");
         }
         finally
         {
@@ -121,6 +129,10 @@ public class DeployAndUpdateTests
             var remove = await Cli(root, "remove", "tiny@1.0");
             remove.ExitCode.ShouldBe(8, remove.ToString());
             remove.Stderr.ShouldContain(name);
+
+            // A domain removed behind our back is reported as such
+            TinyAppliances.Run("virsh", "-c", Uri, "undefine", name);
+            Vms(await Cli(root, "vms", "--json")).Single().GetProperty("domain_missing").GetBoolean().ShouldBeTrue();
 
             var undeploy = await Cli(root, "undeploy", name, "--json");
             undeploy.ExitCode.ShouldBe(0, undeploy.ToString());

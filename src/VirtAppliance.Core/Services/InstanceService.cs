@@ -39,10 +39,25 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
             await EnsureFreeAsync(index, hypervisor, name, cancellationToken).ConfigureAwait(false);
 
         var deployed = new List<InstanceStatus>();
-        foreach (var name in names)
+        try
         {
-            progress?.Report($"deploying {name} from {installed.Id}");
-            deployed.Add(await DeployOneAsync(index, hypervisor, installed, descriptor, choice, name, request, progress, cancellationToken).ConfigureAwait(false));
+            foreach (var name in names)
+            {
+                progress?.Report($"deploying {name} from {installed.Id}");
+                deployed.Add(await DeployOneAsync(index, hypervisor, installed, descriptor, choice, name, request, progress, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch
+        {
+            // One deploy is one change: the VMs it made before the failure go too.
+            foreach (var made in deployed)
+            {
+                RemoveDomain(hypervisor, made.Record.Name);
+                await index.DeleteAsync(made.Record.Name, CancellationToken.None).ConfigureAwait(false);
+                if (Directory.Exists(made.Record.Folder))
+                    Directory.Delete(made.Record.Folder, recursive: true);
+            }
+            throw;
         }
         return deployed;
     }

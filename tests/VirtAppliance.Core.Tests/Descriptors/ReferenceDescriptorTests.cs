@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Shouldly;
 using VirtAppliance.Core.Descriptors;
 using Xunit;
@@ -22,6 +23,41 @@ public class ReferenceDescriptorTests
         // Then it has a model and no errors (warnings are allowed where virt-image tolerated oddities)
         loaded.Descriptor.ShouldNotBeNull();
         loaded.Problems.Where(problem => problem.Severity == Severity.Error).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(AllReferenceFiles))]
+    public void The_model_of_every_reference_descriptor_says_what_its_file_says(string file)
+    {
+        // Given the raw XML, read with no knowledge of our model
+        var path = Path.Combine(TestData.VirtImage, file);
+        var raw = XDocument.Load(path).Root!;
+
+        // When our reader reads it
+        var descriptor = DescriptorReader.ReadFile(path).Descriptor!;
+
+        // Then name, boots, drives, devices and disks match the file element for element
+        descriptor.Name.ShouldBe(raw.Element("name")?.Value.Trim());
+        var boots = raw.Element("domain")!.Elements("boot").ToList();
+        descriptor.Boots.Select(boot => boot.Type.ToString().ToLowerInvariant()).ShouldBe(boots.Select(boot => (string)boot.Attribute("type")!));
+        for (var index = 0; index < boots.Count; index++)
+        {
+            var drives = boots[index].Elements("drive").ToList();
+            descriptor.Boots[index].Drives.Select(drive => drive.DiskId).ShouldBe(drives.Select(drive => (string)drive.Attribute("disk")!));
+            descriptor.Boots[index].Drives.Where(drive => !drive.TargetWasDefaulted).Select(drive => drive.Target)
+                .ShouldBe(drives.Select(drive => (string?)drive.Attribute("target")).OfType<string>());
+            descriptor.Boots[index].Features.Select(feature => feature.Name)
+                .ShouldBe(boots[index].Element("guest")!.Element("features")?.Elements().Select(feature => feature.Name.LocalName) ?? []);
+        }
+        var devices = raw.Element("domain")!.Element("devices")!;
+        descriptor.Devices.Vcpus.ShouldBe((int)devices.Element("vcpu")!);
+        descriptor.Devices.MemoryKiB.ShouldBe((long)devices.Element("memory")!);
+        descriptor.Devices.Interfaces.ShouldBe(devices.Elements("interface").Count());
+        descriptor.Devices.Graphics.ShouldBe(devices.Element("graphics") is not null);
+        var disks = raw.Element("storage")!.Elements("disk").ToList();
+        descriptor.Disks.Select(disk => disk.File).ShouldBe(disks.Select(disk => (string?)disk.Attribute("file")));
+        descriptor.Disks.Select(disk => disk.Format.ToString().ToLowerInvariant()).ShouldBe(disks.Select(disk => (string?)disk.Attribute("format") ?? "raw"));
+        descriptor.Disks.Select(disk => disk.SizeMiB).ShouldBe(disks.Select(disk => (long?)disk.Attribute("size")));
     }
 
     [Fact]
