@@ -13,7 +13,7 @@ public sealed class HostService(IHypervisorConnector connector, ApplianceService
     public HostCheckReport Check(string appliance, HostSource host, HostMatchOptions options)
     {
         var descriptor = appliances.Validate(appliance).Require();
-        var (capabilities, domainCapabilities) = ReadHost(host, descriptor);
+        var (capabilities, domainCapabilities) = ReadHost(host, descriptor, options.VirtType);
         return HostMatcher.Check(descriptor, capabilities, domainCapabilities, options);
     }
 
@@ -22,7 +22,7 @@ public sealed class HostService(IHypervisorConnector connector, ApplianceService
     {
         var loaded = appliances.Validate(appliance, ValidationPurpose.Describe);
         var descriptor = loaded.Require();
-        var (capabilities, domainCapabilities) = ReadHost(host, descriptor);
+        var (capabilities, domainCapabilities) = ReadHost(host, descriptor, options.VirtType);
         var choice = HostMatcher.Check(descriptor, capabilities, domainCapabilities, options).RequireFit();
         var name = vmName ?? descriptor.Name ?? throw new InvalidInputException($"{loaded.Path}: the appliance has no name, so the VM needs one")
         {
@@ -38,7 +38,7 @@ public sealed class HostService(IHypervisorConnector connector, ApplianceService
         return DomainXmlWriter.Write(definition);
     }
 
-    private (HostCapabilities Host, IReadOnlyList<DomainCapabilities> Domains) ReadHost(HostSource source, ApplianceDescriptor descriptor)
+    private (HostCapabilities Host, IReadOnlyList<DomainCapabilities> Domains) ReadHost(HostSource source, ApplianceDescriptor descriptor, VirtType? forced)
     {
         switch (source)
         {
@@ -51,33 +51,11 @@ public sealed class HostService(IHypervisorConnector connector, ApplianceService
                 using (var hypervisor = connector.Open(connection.Uri))
                 {
                     var host = CapabilitiesParser.ParseHost(hypervisor.GetCapabilitiesXml());
-                    return (host, ReadDomainCapabilities(hypervisor, host, descriptor));
+                    return (host, HostProbe.DomainCapabilities(hypervisor, host, descriptor, forced));
                 }
             default:
                 throw new ArgumentOutOfRangeException(nameof(source));
         }
-    }
-
-    /// <summary>Domain capabilities tell whether UEFI firmware is installed; ask only for the arches the boots want.</summary>
-    private static List<DomainCapabilities> ReadDomainCapabilities(IHypervisor hypervisor, HostCapabilities host, ApplianceDescriptor descriptor)
-    {
-        var result = new List<DomainCapabilities>();
-        var wanted = descriptor.Boots.Select(boot => boot.Arch).Distinct(StringComparer.Ordinal);
-        foreach (var arch in wanted)
-        {
-            foreach (var virtType in host.Guests.Where(guest => guest.Arch == arch).SelectMany(guest => guest.Domains).Select(domain => domain.Type).Distinct())
-            {
-                try
-                {
-                    result.Add(CapabilitiesParser.ParseDomain(hypervisor.GetDomainCapabilitiesXml(arch, virtType: virtType.ToXml())));
-                }
-                catch (HypervisorException)
-                {
-                    // Some drivers (test, xen) answer no domain capabilities for some types; the check then says "unknown".
-                }
-            }
-        }
-        return result;
     }
 
     private static string ReadCapabilitiesFile(string path)

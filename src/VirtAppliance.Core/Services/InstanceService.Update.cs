@@ -29,7 +29,7 @@ public sealed partial class InstanceService
         using var hypervisor = connector.Open(record.Uri);
         RequireDomain(hypervisor, record);
         // The domain type stays what the VM was deployed with (the host may list kvm where it does not work).
-        var choice = CheckHost(hypervisor, descriptor, new HostMatchOptions { VirtType = CapabilitiesSpelling.TryParseVirtType(record.VirtType) }).RequireFit();
+        var choice = HostProbe.Check(hypervisor, descriptor, new HostMatchOptions { VirtType = CapabilitiesSpelling.TryParseVirtType(record.VirtType) }).RequireFit();
         var wasRunning = hypervisor.GetState(name).State is not (DomainState.ShutOff or DomainState.Crashed);
         var previousXml = hypervisor.GetXml(name, inactive: true);
 

@@ -33,7 +33,7 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
         var descriptor = LoadInstalled(installed);
 
         using var hypervisor = connector.Open(request.Uri);
-        var choice = CheckHost(hypervisor, descriptor, request.Match).RequireFit();
+        var choice = HostProbe.Check(hypervisor, descriptor, request.Match).RequireFit();
         using var index = await InstanceIndex.OpenAsync(store.Root, cancellationToken).ConfigureAwait(false);
         foreach (var name in names)
             await EnsureFreeAsync(index, hypervisor, name, cancellationToken).ConfigureAwait(false);
@@ -308,24 +308,6 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
     };
 
     private static string FileExtension(string format) => format == "raw" ? "img" : format;
-
-    private static HostCheckReport CheckHost(IHypervisor hypervisor, ApplianceDescriptor descriptor, HostMatchOptions? options)
-    {
-        var host = CapabilitiesParser.ParseHost(hypervisor.GetCapabilitiesXml());
-        var domains = new List<DomainCapabilities>();
-        foreach (var arch in descriptor.Boots.Select(boot => boot.Arch).Distinct(StringComparer.Ordinal))
-        {
-            try
-            {
-                domains.Add(CapabilitiesParser.ParseDomain(hypervisor.GetDomainCapabilitiesXml(arch, virtType: (options?.VirtType ?? VirtType.Qemu).ToXml())));
-            }
-            catch (HypervisorException)
-            {
-                // Without domain capabilities UEFI is reported unknown; BIOS boots still fit.
-            }
-        }
-        return HostMatcher.Check(descriptor, host, domains, options);
-    }
 
     private async Task<InstalledAppliance> ResolveInstalledAsync(string reference, CancellationToken cancellationToken) =>
         (await store.FindAsync(reference, cancellationToken).ConfigureAwait(false)).LastOrDefault()
