@@ -35,18 +35,23 @@ public sealed partial class InstanceService
 
         progress?.Report($"{name}: stopping {record.ApplianceId}");
         await StopDomainAsync(hypervisor, name, force: false, cancellationToken).ConfigureAwait(false);
-        var disks = await CreateDisksAsync(target, descriptor, choice, record.Folder,
-            keepUserDisks: record.Disks.Where(disk => disk.Role == DiskRole.User).ToList(), cancellationToken).ConfigureAwait(false);
-        var updated = record with
+        IReadOnlyList<InstanceDisk> disks;
+        InstanceRecord updated;
+        using (await store.LockAsync(cancellationToken).ConfigureAwait(false))
         {
-            Version = target.Version,
-            Release = target.Release,
-            PackageSha256 = target.PackageSha256,
-            Disks = disks,
-            Previous = new InstancePrevious(record.Version, record.Release, record.PackageSha256, record.Disks, previousXml),
-        };
-        hypervisor.Define(DomainXmlFor(descriptor, choice, updated));
-        await index.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
+            disks = await CreateDisksAsync(target, descriptor, choice, record.Folder,
+                keepUserDisks: record.Disks.Where(disk => disk.Role == DiskRole.User).ToList(), cancellationToken).ConfigureAwait(false);
+            updated = record with
+            {
+                Version = target.Version,
+                Release = target.Release,
+                PackageSha256 = target.PackageSha256,
+                Disks = disks,
+                Previous = new InstancePrevious(record.Version, record.Release, record.PackageSha256, record.Disks, previousXml),
+            };
+            hypervisor.Define(DomainXmlFor(descriptor, choice, updated));
+            await index.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
+        }
         progress?.Report($"{name}: now on {updated.ApplianceId}");
 
         if (wasRunning)

@@ -71,15 +71,22 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
         var recorded = false;
         try
         {
-            CreateFolder(InstancesFolder);
-            Directory.CreateDirectory(folder, PublicFolderMode);
-            var disks = await CreateDisksAsync(installed, descriptor, choice, folder, keepUserDisks: null, cancellationToken).ConfigureAwait(false);
-            var record = new InstanceRecord(name, Guid.NewGuid(), installed.Name, installed.Version, installed.Release, installed.PackageSha256,
-                request.Uri, folder, request.Network, choice.DomainType.ToXml(), disks, time.GetUtcNow(), Previous: null);
-            hypervisor.Define(DomainXmlFor(descriptor, choice, record));
-            defined = true;
-            await index.SaveAsync(record, cancellationToken).ConfigureAwait(false);
-            recorded = true;
+            InstanceRecord record;
+            // Under the store lock: 'remove' must not delete the images these overlays are made on.
+            using (await store.LockAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!Directory.Exists(installed.Path))
+                    throw new NotFoundException($"{installed.Id} was removed while deploying") { Hint = "install it again" };
+                CreateFolder(InstancesFolder);
+                Directory.CreateDirectory(folder, PublicFolderMode);
+                var disks = await CreateDisksAsync(installed, descriptor, choice, folder, keepUserDisks: null, cancellationToken).ConfigureAwait(false);
+                record = new InstanceRecord(name, Guid.NewGuid(), installed.Name, installed.Version, installed.Release, installed.PackageSha256,
+                    request.Uri, folder, request.Network, choice.DomainType.ToXml(), disks, time.GetUtcNow(), Previous: null);
+                hypervisor.Define(DomainXmlFor(descriptor, choice, record));
+                defined = true;
+                await index.SaveAsync(record, cancellationToken).ConfigureAwait(false);
+                recorded = true;
+            }
             if (request.Start)
             {
                 progress?.Report($"starting {name}");

@@ -41,6 +41,17 @@ public sealed class ApplianceStore
     /// <summary>How long a command waits for another one to release the store.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Takes the store's exclusive lock, for changes made outside this class (deploy creating overlays
+    /// on installed images) that must not interleave with install or remove.
+    /// </summary>
+    /// <exception cref="ConflictException">Another command holds it longer than <see cref="LockTimeout"/>.</exception>
+    public async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        EnsureLayout();
+        return await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The keys whose signatures installs accept.</summary>
     public TrustStore TrustStore => new(Path.Combine(Root, "trusted-keys"));
 
