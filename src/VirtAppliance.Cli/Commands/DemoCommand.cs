@@ -3,6 +3,7 @@ using System.Diagnostics;
 using VirtAppliance.Core;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Errors;
 
 namespace VirtAppliance.Cli.Commands;
@@ -145,12 +146,7 @@ internal static class DemoCommand
         {
             output.Line();
             output.Line(explanation);
-            var log = Path.Combine(DemoRoot, "instances", vm, "console.log");
-            if (!File.Exists(log))
-                return;
-            using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            foreach (var line in reader.ReadToEnd().Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.StartsWith("virt-appliance:", StringComparison.Ordinal)))
+            foreach (var line in ConsoleLog.ReadLines(Path.Combine(DemoRoot, "instances", vm, "console.log")).Where(line => line.StartsWith("virt-appliance:", StringComparison.Ordinal)))
                 output.Line("  | " + line);
         }
 

@@ -10,25 +10,17 @@ internal static class HealthWaiter
     public static async Task<string?> WaitAsync(HealthCheck health, string consoleLog, Func<bool> stillRunning, TimeProvider time, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(health.TimeoutSeconds);
-        var pattern = health.ConsolePattern is null ? null : new Regex(health.ConsolePattern, RegexOptions.Multiline, TimeSpan.FromSeconds(1));
+        var pattern = health.ConsolePattern is null ? null : new Regex(health.ConsolePattern, RegexOptions.None, TimeSpan.FromSeconds(1));
         while (time.GetUtcNow() < deadline)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (pattern is null || (File.Exists(consoleLog) && pattern.IsMatch(ReadShared(consoleLog))))
+            if (pattern is null || ConsoleLog.ReadLines(consoleLog).Any(pattern.IsMatch))
                 return null;
             if (!stillRunning())
-                return "the VM stopped before it became healthy";
+                // It may have printed the line just before it stopped.
+                return pattern is not null && ConsoleLog.ReadLines(consoleLog).Any(pattern.IsMatch) ? null : "the VM stopped before it became healthy";
             await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
         }
         return $"no console line matched /{health.ConsolePattern}/ within {health.TimeoutSeconds} s";
     }
-
-    /// <summary>The console log is being written by QEMU while we read it.</summary>
-    private static string ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Replace("\r", "", StringComparison.Ordinal);
-    }
-
 }

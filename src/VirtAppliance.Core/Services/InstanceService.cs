@@ -215,12 +215,8 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
     /// <summary>The last console lines, since a failed deploy removes the log with the VM's folder.</summary>
     private static string ConsoleTail(string path)
     {
-        if (!File.Exists(path))
-            return "";
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        var lines = reader.ReadToEnd().Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return lines.Length == 0 ? "" : "\nlast console lines:\n  " + string.Join("\n  ", lines.TakeLast(5));
+        var lines = ConsoleLog.ReadLines(path);
+        return lines.Count == 0 ? "" : "\nlast console lines:\n  " + string.Join("\n  ", lines.TakeLast(5));
     }
 
     private async Task StopDomainAsync(IHypervisor hypervisor, string name, bool force, CancellationToken cancellationToken)
