@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using System.Xml;
+using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
 
 namespace VirtAppliance.Core.Store;
@@ -23,36 +23,16 @@ internal sealed partial record ApplianceIdentity(string Name, string Version, st
 
     public static ApplianceIdentity FromDescriptor(byte[] descriptor, string source)
     {
-        var settings = new XmlReaderSettings
+        using var stream = new MemoryStream(descriptor, writable: false);
+        var read = DescriptorReader.Read(stream, $"{source}: appliance.xml", baseDirectory: null);
+        if (read.Descriptor is null)
         {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = 4 << 20,
-            IgnoreComments = true,
-        };
-        try
-        {
-            using var reader = XmlReader.Create(new MemoryStream(descriptor), settings);
-            reader.MoveToContent();
-            if (reader.LocalName != "image")
-                throw new InvalidInputException($"{source}: appliance.xml: the root element is <{reader.LocalName}>, not <image>");
-            while (reader.Read())
-            {
-                if (reader.NodeType == XmlNodeType.Element && reader.Depth == 1 && reader.LocalName == "name")
-                {
-                    var version = reader.GetAttribute("version") ?? DefaultVersion;
-                    var release = reader.GetAttribute("release") ?? DefaultVersion;
-                    var name = reader.ReadElementContentAsString().Trim();
-                    return Create(name, version, release, source);
-                }
-            }
+            var problem = read.Problems.First(problem => problem.Severity == Severity.Error);
+            throw new InvalidInputException(problem.ToString()) { Hint = problem.Hint };
         }
-        catch (XmlException e)
-        {
-            throw new InvalidInputException($"{source}: appliance.xml line {e.LineNumber}, column {e.LinePosition}: {e.Message}", e);
-        }
-
-        throw new InvalidInputException($"{source}: appliance.xml has no <name>") { Hint = "add <name version=\"1.0\" release=\"1\">NAME</name>" };
+        if (read.Descriptor.Name is not { } name)
+            throw new InvalidInputException($"{source}: appliance.xml has no <name>") { Hint = "add <name version=\"1.0\" release=\"1\">NAME</name>" };
+        return Create(name, read.Descriptor.Version ?? DefaultVersion, read.Descriptor.Release ?? DefaultVersion, source);
     }
 
     public static ApplianceIdentity Create(string name, string version, string release, string source)
