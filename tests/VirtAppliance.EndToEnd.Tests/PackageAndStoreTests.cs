@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.Text.Json;
 using Shouldly;
@@ -159,14 +158,5 @@ public class PackageAndStoreTests
         return folder;
     }
 
-    private static void RunQemuImg(params string[] args)
-    {
-        var info = new ProcessStartInfo("qemu-img") { RedirectStandardError = true };
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("qemu-img is missing: run 'make test' (it installs qemu-utils)");
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"qemu-img failed: {process.StandardError.ReadToEnd()}");
-    }
+    private static void RunQemuImg(params string[] args) => TinyAppliances.Run("qemu-img", args);
 }
