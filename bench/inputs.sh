@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmark's input disks once and caches them under $BENCH_INPUTS (default /var/tmp/va-bench-inputs):
-#   system.img  4 GiB sparse raw ext4 holding a debootstrapped minbase Debian (realistic system disk)
+#   system.img  4 GiB sparse raw ext4 holding a debootstrapped Debian with about 700 MB of files
+#               (minbase plus a compiler, Python, Perl, git, vim, ssh, locales: a realistic system disk)
 #   data.img    256 MiB of /dev/urandom (incompressible data disk)
 #   empty.img   20 GiB sparse raw, a fresh ext4 (nearly empty)
 set -euo pipefail
@@ -9,18 +10,24 @@ mkdir -p "$inputs"
 chmod 0755 "$inputs"
 cd "$inputs"
 
-if [[ ! -f system.img ]]; then
+# The recipe is recorded next to the image so that a changed recipe rebuilds it.
+packages=python3,python3-numpy,perl,git,vim,gcc,make,openssh-server,curl,locales,man-db,less,iproute2,systemd-sysv
+recipe="bookworm minbase $packages"
+if [[ ! -f system.img || "$(cat system.recipe 2>/dev/null)" != "$recipe" ]]; then
   if ! command -v debootstrap >/dev/null; then
     echo "bench: installing debootstrap" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
   fi
   rm -rf rootfs
-  echo "bench: debootstrap minbase bookworm (about 30 s)" >&2
-  debootstrap --variant=minbase bookworm rootfs "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >debootstrap.log 2>&1
+  echo "bench: debootstrap bookworm with $packages (about 90 s)" >&2
+  debootstrap --variant=minbase --include="$packages" bookworm rootfs "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >debootstrap.log 2>&1
+  rm -f rootfs/var/cache/apt/archives/*.deb
   rm -f system.img.tmp
   truncate -s 4G system.img.tmp
   mkfs.ext4 -q -F -d rootfs -L system system.img.tmp
   mv system.img.tmp system.img
+  echo "$recipe" >system.recipe
+  echo "bench: system disk holds $(du -sm rootfs | cut -f1) MiB of files" >&2
   rm -rf rootfs
 fi
 

@@ -13,7 +13,7 @@ switch (args)
     case ["pack", var dir, var output, .. var disks]:
         var files = disks.Select(d => d.Split(':') is [var path, var format] ? new PackageFile(path, PackageFileRole.Disk, format) : new PackageFile(d, PackageFileRole.Disk, "raw")).ToList();
         var level = int.TryParse(Environment.GetEnvironmentVariable("VA_LEVEL"), out var l) ? l : 3;
-        var manifest = await PackageWriter.CreateAsync(dir, files, output, new PackageWriterOptions { CompressionLevel = level, ContentDigests = Environment.GetEnvironmentVariable("VA_NO_CONTENT_DIGEST") is null }, null, ct);
+        var manifest = await PackageWriter.CreateAsync(dir, files, output, new PackageWriterOptions { CompressionLevel = level, ChunkLength = (int.TryParse(Environment.GetEnvironmentVariable("VA_CHUNK_MIB"), out var c) ? c : 8) << 20 }, null, ct);
         Console.Error.WriteLine($"packed {manifest.Files.Count} files in {watch.Elapsed.TotalSeconds:F2} s");
         break;
     case ["verify", var package, .. var rest]:

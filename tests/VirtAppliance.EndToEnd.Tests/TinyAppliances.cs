@@ -27,7 +27,7 @@ internal static class TinyAppliances
             Directory.CreateDirectory(folder);
             foreach (var version in Versions)
             {
-                var result = await CliRunner.InProcessAsync("pack", Path.Combine(fixtures, $"tiny-{version}"), "-o", Path.Combine(folder, $"tiny-{version}.vapp"), "--no-content-digest");
+                var result = await CliRunner.InProcessAsync("pack", Path.Combine(fixtures, $"tiny-{version}"), "-o", Path.Combine(folder, $"tiny-{version}.vapp"));
                 result.ExitCode.ShouldBe(0, result.ToString());
             }
             return packages = folder;

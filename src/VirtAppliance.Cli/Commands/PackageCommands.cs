@@ -15,10 +15,6 @@ internal static class PackageCommands
         var appliance = new Argument<string>("DIR") { Description = "The appliance folder (appliance.xml and its files) or its descriptor" };
         var target = new Option<string?>("--output", "-o") { Description = "The package to write (default NAME-VERSION-RELEASE.vapp here)", HelpName = "FILE" };
         var signKey = new Option<string?>("--sign-key") { Description = $"Sign with this armored OpenPGP secret key (passphrase from ${PassphraseVariable})", HelpName = "KEY.asc" };
-        var noContentDigest = new Option<bool>("--no-content-digest")
-        {
-            Description = "Skip the digest of each restored disk (faster for large sparse disks; stored bytes are still digested and signed)",
-        };
         var command = new Command("pack", """
             Pack an appliance folder into one .vapp file: descriptor first, then a manifest with the
             SHA-256 of every file, its signature, then the disks, sparse-aware and zstd-compressed.
@@ -28,13 +24,13 @@ internal static class PackageCommands
               virt-appliance pack ./my-appliance -o my-appliance.vapp --sign-key supplier-secret.asc
             """)
         {
-            appliance, target, signKey, noContentDigest,
+            appliance, target, signKey,
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var (manifest, written) = await ProgressDisplay.RunAsync(context.Output, context.Json, "packing",
                 progress => context.Services.Packages.PackAsync(context.Get(appliance), context.Get(target), context.Get(signKey),
-                    Environment.GetEnvironmentVariable(PassphraseVariable), !context.Get(noContentDigest), progress, cancellationToken)).ConfigureAwait(false);
+                    Environment.GetEnvironmentVariable(PassphraseVariable), progress, cancellationToken)).ConfigureAwait(false);
             var bytes = new FileInfo(written).Length;
             if (context.Json)
                 context.Output.Json(new { Package = written, Bytes = bytes, Digest = manifest.Sha256, Signed = context.Get(signKey) is not null, Files = manifest.Files });

@@ -49,11 +49,8 @@ public sealed class Manifest
                 json.WriteNumber("size", file.Size);
                 json.WriteNumber("storedSize", file.StoredSize);
                 json.WriteString("encoding", EncodingName(file.Encoding));
-                json.WriteString("storedSha256", file.StoredSha256);
-                if (file.Sha256 is null)
-                    json.WriteNull("sha256");
-                else
-                    json.WriteString("sha256", file.Sha256);
+                json.WriteString("storedDigest", file.StoredDigest);
+                json.WriteString("contentDigest", file.ContentDigest);
                 json.WriteEndObject();
             }
 
@@ -166,13 +163,11 @@ public sealed class Manifest
             "sparse-zstd" => PackageEncoding.SparseZstd,
             var other => throw new InvalidDataException($"manifest.json: {where} has the unknown encoding '{other}'"),
         };
-        var storedSha = GetDigest(item, "storedSha256", where);
-        var sha = encoding == PackageEncoding.SparseZstd && item.TryGetProperty("sha256", out var shaElement) && shaElement.ValueKind == JsonValueKind.Null
-            ? null
-            : GetDigest(item, "sha256", where);
-        if (encoding == PackageEncoding.Identity && (size != storedSize || storedSha != sha))
+        var storedSha = GetDigest(item, "storedDigest", where);
+        var contentDigest = GetDigest(item, "contentDigest", where);
+        if (encoding == PackageEncoding.Identity && (size != storedSize || storedSha != contentDigest))
             throw new InvalidDataException($"manifest.json: {where} is stored as is but its stored size or digest differs from its own");
-        return new PackageEntry(path, role, format, size, storedSize, encoding, storedSha, sha);
+        return new PackageEntry(path, role, format, size, storedSize, encoding, storedSha, contentDigest);
     }
 
     internal static string RoleName(PackageFileRole role) => role switch

@@ -7,8 +7,8 @@ namespace VirtAppliance.Core.Packaging;
 /// <param name="Size">The length of the restored file (a disk's virtual size for raw images).</param>
 /// <param name="StoredSize">The length of the bytes in the package.</param>
 /// <param name="Encoding">How the bytes are stored.</param>
-/// <param name="StoredSha256">SHA-256 of the stored bytes, lower-case hex.</param>
-/// <param name="Sha256">SHA-256 of the restored file, lower-case hex (what sha256sum prints); null for a sparse-zstd disk packed without content digests.</param>
+/// <param name="StoredDigest">Digest of the stored bytes (the tar entry's data), lower-case hex: the content digest for a file stored as is, the <see cref="Packaging.StoredDigest"/> of a sparse-zstd stream.</param>
+/// <param name="ContentDigest">Digest of the restored file, lower-case hex: SHA-256 over the SHA-256 of each 4 MiB block (<see cref="ContentHash"/>).</param>
 public sealed record PackageEntry(
     string Path,
     PackageFileRole Role,
@@ -16,8 +16,8 @@ public sealed record PackageEntry(
     long Size,
     long StoredSize,
     PackageEncoding Encoding,
-    string StoredSha256,
-    string? Sha256)
+    string StoredDigest,
+    string ContentDigest)
 {
     /// <summary>The name of the tar entry that holds the stored bytes.</summary>
     public string EntryName => Encoding == PackageEncoding.SparseZstd ? Path + PackageLayout.SparseZstdSuffix : Path;

@@ -24,11 +24,12 @@ internal static class PackageLayout
     public const int MaxPathLength = 240;
     public const long MaxFileSize = 1L << 46; // 64 TiB of disk content
 
-    // Sparse-zstd stream: header, then records, then an end record.
+    // Sparse-zstd stream: header, then records, then an end record (docs/package-format.md).
     //   header: magic "VASZ" | u16 version | u16 reserved (0) | u64 content length
-    //   record: u64 offset | u32 raw length | u32 stored length | stored bytes
-    //   end:    u64 offset = content length | u32 0 | u32 0
-    // stored length == raw length means the bytes are stored uncompressed; otherwise they are one zstd frame.
+    //   record: u32 run count | u32 stored length | runs (u64 offset | u32 length) | stored bytes
+    //   end:    u32 0 | u32 0
+    // The stored bytes are the runs' content, concatenated: one zstd frame, or as is when
+    // the stored length equals the runs' total length.
     public static ReadOnlySpan<byte> SparseMagic => "VASZ"u8;
     public const ushort SparseVersion = 1;
     public const int SparseHeaderLength = 16;
@@ -36,13 +37,19 @@ internal static class PackageLayout
     public const int SparseVersionOffset = 4;
     public const int SparseReservedOffset = 6;
     public const int SparseContentLengthOffset = 8;
-    public const int RecordHeaderLength = 16;
-    public const int RecordOffsetOffset = 0;
-    public const int RecordRawLengthOffset = 8;
-    public const int RecordStoredLengthOffset = 12;
-    public const int MaxChunkLength = 16 << 20;
-    public const int DefaultChunkLength = 4 << 20;
+    public const int RecordHeaderLength = 8;
+    public const int RecordRunCountOffset = 0;
+    public const int RecordStoredLengthOffset = 4;
+    public const int RunLength = 12;
+    public const int RunOffsetOffset = 0;
+    public const int RunLengthOffset = 8;
 
-    /// <summary>Granularity of holes the restorer leaves in the written file.</summary>
-    public const int HoleBlockLength = 4096;
+    /// <summary>The most content one record holds (the sum of its runs).</summary>
+    public const int MaxRecordLength = 16 << 20;
+
+    /// <summary>Runs start and end on these boundaries (or at the end of the content); all-zero blocks are left out.</summary>
+    public const int RunBlockLength = 4096;
+
+    public const int MaxRunsPerRecord = MaxRecordLength / RunBlockLength;
+    public const int DefaultChunkLength = 8 << 20;
 }

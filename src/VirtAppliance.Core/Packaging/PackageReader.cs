@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Security.Cryptography;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Images;
 
@@ -69,7 +68,7 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         }
 
         var descriptorFile = manifest.Descriptor;
-        if (descriptor.Length != descriptorFile.Size || Convert.ToHexStringLower(SHA256.HashData(descriptor)) != descriptorFile.Sha256)
+        if (descriptor.Length != descriptorFile.Size || Convert.ToHexStringLower(ContentHash.HashAll(descriptor)) != descriptorFile.ContentDigest)
             throw new IntegrityException($"{source}: appliance.xml does not match the digest in the manifest") { Hint = DamagedHint };
 
         string? signature = null;
@@ -155,7 +154,7 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
 
     private async Task ProcessPayloadAsync(PackageEntry file, TarEntry entry, string? target, bool verifyContent, Action<long>? progress, CancellationToken cancellationToken)
     {
-        using var stored = new HashingStream(entry.DataStream ?? Stream.Null, leaveOpen: true);
+        var stored = new CountingStream(entry.DataStream ?? Stream.Null);
         FileStream? output = null;
         if (target is not null)
         {
@@ -164,7 +163,8 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         }
 
         byte[] head;
-        string? contentSha = null;
+        string storedDigest;
+        string? contentDigest = null;
         try
         {
             try
@@ -174,30 +174,23 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
                     if (output is not null)
                         output.SetLength(file.Size); // a sparse file of the full size; data lands at its offsets
                     var decoder = new SparseZstdDecoder(file.Size, output?.SafeFileHandle, verifyContent, ImageInspector.HeadLength, Environment.ProcessorCount);
-                    var sha = await decoder.DecodeAsync(stored, progress, cancellationToken).ConfigureAwait(false);
+                    var (stream, content) = await decoder.DecodeAsync(stored, progress, cancellationToken).ConfigureAwait(false);
                     head = decoder.Head;
-                    contentSha = sha is null ? null : Convert.ToHexStringLower(sha);
+                    storedDigest = Convert.ToHexStringLower(stream);
+                    contentDigest = content is null ? null : Convert.ToHexStringLower(content);
                 }
                 else
                 {
-                    head = await CopyIdentityAsync(stored, output, file.Size, progress, cancellationToken).ConfigureAwait(false);
+                    (head, var digest) = await CopyIdentityAsync(stored, output, file.Size, progress, cancellationToken).ConfigureAwait(false);
+                    storedDigest = contentDigest = Convert.ToHexStringLower(digest);
                 }
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
             {
-                // Damaged bytes or a well-formed digest over a malformed stream? The digest tells.
-                try
-                {
-                    await stored.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception drain) when (drain is InvalidDataException or EndOfStreamException)
-                {
-                    throw new IntegrityException($"{source}: '{file.EntryName}' is truncated", drain) { Hint = DamagedHint };
-                }
-
-                if (stored.Count != file.StoredSize || Convert.ToHexStringLower(stored.GetHash()) != file.StoredSha256)
-                    throw new IntegrityException($"{source}: '{file.EntryName}' does not match its SHA-256 in the manifest", e) { Hint = DamagedHint };
-                throw new InvalidInputException($"{source}: '{file.EntryName}': {e.Message}", e) { Hint = MalformedHint };
+                // The stored digest covers the stream's structure, so a malformed stream cannot be told
+                // from a damaged one: either way the bytes are not what the manifest promises.
+                var what = stored.Count < file.StoredSize ? "is truncated or damaged" : "is damaged";
+                throw new IntegrityException($"{source}: '{file.EntryName}' {what}: {e.Message}", e) { Hint = DamagedHint };
             }
 
             if (output is not null)
@@ -214,13 +207,10 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
 
         if (stored.Count != file.StoredSize)
             throw new IntegrityException($"{source}: '{file.EntryName}' holds {stored.Count} bytes, the manifest says {file.StoredSize}") { Hint = DamagedHint };
-        var storedSha = Convert.ToHexStringLower(stored.GetHash());
-        if (storedSha != file.StoredSha256)
-            throw new IntegrityException($"{source}: '{file.EntryName}' does not match its SHA-256 in the manifest") { Hint = DamagedHint };
-        if (file.Encoding == PackageEncoding.Identity)
-            contentSha = storedSha;
-        if (contentSha is not null && file.Sha256 is not null && contentSha != file.Sha256)
-            throw new IntegrityException($"{source}: the restored '{file.Path}' does not match its SHA-256 in the manifest") { Hint = DamagedHint };
+        if (storedDigest != file.StoredDigest)
+            throw new IntegrityException($"{source}: '{file.EntryName}' does not match its digest in the manifest") { Hint = DamagedHint };
+        if (contentDigest is not null && contentDigest != file.ContentDigest)
+            throw new IntegrityException($"{source}: the restored '{file.Path}' does not match its content digest in the manifest") { Hint = DamagedHint };
 
         if (file.Role == PackageFileRole.Disk)
         {
@@ -235,14 +225,18 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         }
     }
 
-    private static async Task<byte[]> CopyIdentityAsync(Stream input, FileStream? output, long size, Action<long>? progress, CancellationToken cancellationToken)
+    private static async Task<(byte[] Head, byte[] ContentDigest)> CopyIdentityAsync(Stream input, FileStream? output, long size, Action<long>? progress, CancellationToken cancellationToken)
     {
         var head = new byte[(int)Math.Min(ImageInspector.HeadLength, size)];
-        var buffer = new byte[1 << 20];
+        var buffer = new byte[ContentHash.BlockLength];
+        using var contentHash = new ContentHash(size);
         long done = 0;
         int n;
-        while ((n = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        while ((n = await input.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
         {
+            if (done + n > size)
+                throw new InvalidDataException($"holds more than the {size} bytes the manifest says");
+            contentHash.Append(done, ContentHash.HashBlocks(buffer.AsSpan(0, n)));
             if (done < head.Length)
                 buffer.AsSpan(0, (int)Math.Min(n, head.Length - done)).CopyTo(head.AsSpan((int)done));
             if (output is not null)
@@ -251,7 +245,7 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
             progress?.Invoke(done);
         }
 
-        return head;
+        return (head, contentHash.Finish());
     }
 
     private async Task ExpectEndAsync(CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Security.Cryptography;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Images;
 
@@ -44,58 +43,97 @@ public static class PackageWriter
                 throw new ArgumentException("appliance.xml is added by the writer; do not list it", nameof(files));
         }
 
+        var descriptorBytes = await File.ReadAllBytesAsync(descriptorPath, cancellationToken).ConfigureAwait(false);
+        if (descriptorBytes.Length > PackageLayout.MaxDescriptorBytes)
+            throw new InvalidInputException($"{descriptorPath}: larger than {PackageLayout.MaxDescriptorBytes} bytes");
+        var descriptorDigest = Convert.ToHexStringLower(ContentHash.HashAll(descriptorBytes));
+        var descriptorEntry = new PackageEntry(PackageLayout.DescriptorName, PackageFileRole.Descriptor, null, descriptorBytes.Length, descriptorBytes.Length,
+            PackageEncoding.Identity, descriptorDigest, descriptorDigest);
+        foreach (var file in files)
+        {
+            var source = Path.Combine(sourceDirectory, file.RelativePath);
+            if (!File.Exists(source))
+                throw new InvalidInputException($"{source}: not found") { Hint = "every file the descriptor references must be in the appliance folder" };
+            if (file.Role == PackageFileRole.Disk)
+                await CheckDiskAsync(file, source, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Payloads go straight into the package behind room kept for the header entries, which
+        // are known only at the end (the manifest holds the payloads' digests): no second copy.
+        var time = DateTimeOffset.FromUnixTimeSeconds(options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
+        var headRoom = HeadLength(descriptorBytes, BoundingManifest(descriptorEntry, files), options.Signer, time, signatureMargin: true);
         var outputFolder = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
-        var temporaryRoot = options.TemporaryDirectory ?? outputFolder;
-        var work = Directory.CreateDirectory(Path.Combine(temporaryRoot, $".vapp-pack-{Guid.NewGuid():N}")).FullName;
+        var partial = Path.Combine(outputFolder, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
         try
         {
-            var descriptorBytes = await File.ReadAllBytesAsync(descriptorPath, cancellationToken).ConfigureAwait(false);
-            if (descriptorBytes.Length > PackageLayout.MaxDescriptorBytes)
-                throw new InvalidInputException($"{descriptorPath}: larger than {PackageLayout.MaxDescriptorBytes} bytes");
-            var descriptorSha = Convert.ToHexStringLower(SHA256.HashData(descriptorBytes));
-            var entries = new List<PackageEntry>
-            {
-                new(PackageLayout.DescriptorName, PackageFileRole.Descriptor, null, descriptorBytes.Length, descriptorBytes.Length, PackageEncoding.Identity, descriptorSha, descriptorSha),
-            };
-            var storedPaths = new List<string> { descriptorPath };
-
-            for (var i = 0; i < files.Count; i++)
-            {
-                var file = files[i];
-                var source = Path.Combine(sourceDirectory, file.RelativePath);
-                var report = progress is null ? null : new Action<long>(done => progress.Report(new PackageProgress(file.RelativePath, i, files.Count, done, 0)));
-                var (entry, stored) = await StoreFileAsync(file, source, Path.Combine(work, $"{i}.payload"), options, report, cancellationToken).ConfigureAwait(false);
-                entries.Add(entry);
-                storedPaths.Add(stored);
-            }
-
             Manifest manifest;
-            try
+            var output = new FileStream(partial, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, useAsync: true);
+            await using (output.ConfigureAwait(false))
             {
-                manifest = Manifest.Create(entries);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidInputException($"{sourceDirectory}: {e.Message}", e) { Hint = "a file cannot also be a folder of another one" };
+                var entries = new List<PackageEntry> { descriptorEntry };
+                var slots = new List<(long Start, int Length)>();
+                var position = (long)headRoom;
+                for (var i = 0; i < files.Count; i++)
+                {
+                    var file = files[i];
+                    var slot = PaxHeader.MaxLength(EntryName(file));
+                    output.Position = position + slot;
+                    var report = progress is null ? null : new Action<long>(done => progress.Report(new PackageProgress(file.RelativePath, i, files.Count, done, 0)));
+                    var entry = await StoreFileAsync(file, Path.Combine(sourceDirectory, file.RelativePath), output, options, report, cancellationToken).ConfigureAwait(false);
+                    await output.WriteAsync(new byte[PaxHeader.RoundUp(entry.StoredSize) - entry.StoredSize], cancellationToken).ConfigureAwait(false);
+                    entries.Add(entry);
+                    slots.Add((position, slot));
+                    position = output.Position;
+                }
+
+                try
+                {
+                    manifest = Manifest.Create(entries);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidInputException($"{sourceDirectory}: {e.Message}", e) { Hint = "a file cannot also be a folder of another one" };
+                }
+
+                var signature = options.Signer?.Sign(manifest.Bytes, options.TimeProvider);
+                var head = Head(descriptorBytes, manifest, signature, time);
+                if (files.Count == 0)
+                {
+                    output.Position = 0;
+                    await output.WriteAsync(head, cancellationToken).ConfigureAwait(false);
+                    position = head.Length;
+                }
+                else
+                {
+                    if (head.Length > headRoom)
+                        throw new InvalidOperationException($"the package's header entries take {head.Length} bytes, {headRoom} were kept");
+                    output.Position = 0;
+                    await output.WriteAsync(head, cancellationToken).ConfigureAwait(false);
+                    for (var i = 0; i < files.Count; i++)
+                    {
+                        var (start, length) = slots[i];
+                        if (i == 0)
+                            (start, length) = (head.Length, length + (headRoom - head.Length));
+                        output.Position = start;
+                        await output.WriteAsync(PaxHeader.Build(manifest.Files[i + 1].EntryName, manifest.Files[i + 1].StoredSize, time, length), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                output.Position = position;
+                await output.WriteAsync(new byte[2 * PaxHeader.BlockLength], cancellationToken).ConfigureAwait(false);
+                output.SetLength(output.Position);
+
+                // No fsync: a package is a build output that can be made again (measured: syncing a
+                // 256 MiB package doubled the pack time); the store syncs what it installs.
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var signature = options.Signer?.Sign(manifest.Bytes, options.TimeProvider);
-            var partial = Path.Combine(outputFolder, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
-            try
-            {
-                await WriteArchiveAsync(partial, descriptorBytes, manifest, signature, storedPaths, options.TimeProvider, cancellationToken).ConfigureAwait(false);
-                File.Move(partial, outputPath, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(partial);
-            }
-
+            File.Move(partial, outputPath, overwrite: true);
             return manifest;
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            File.Delete(partial);
         }
     }
 
@@ -150,35 +188,88 @@ public static class PackageWriter
         }
     }
 
-    private static async Task<(PackageEntry Entry, string StoredPath)> StoreFileAsync(
-        PackageFile file, string source, string temporary, PackageWriterOptions options, Action<long>? progress, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(source))
-            throw new InvalidInputException($"{source}: not found") { Hint = "every file the descriptor references must be in the appliance folder" };
-        if (file.Role == PackageFileRole.Disk)
-            await CheckDiskAsync(file, source, cancellationToken).ConfigureAwait(false);
+    private static string EntryName(PackageFile file) =>
+        file.Role == PackageFileRole.Disk ? file.RelativePath + PackageLayout.SparseZstdSuffix : file.RelativePath;
 
+    /// <summary>Writes one file's stored bytes at the output's position; returns its manifest entry.</summary>
+    private static async Task<PackageEntry> StoreFileAsync(
+        PackageFile file, string source, Stream output, PackageWriterOptions options, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        var length = RandomAccess.GetLength(handle);
         if (file.Role != PackageFileRole.Disk)
         {
             // Small files (kernels, templates) go in as they are: compressing a compressed kernel buys nothing.
-            using var content = new HashingStream(new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true), leaveOpen: false);
-            await content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-            var sha = Convert.ToHexStringLower(content.GetHash());
-            return (new PackageEntry(file.RelativePath, file.Role, file.Format, content.Count, content.Count, PackageEncoding.Identity, sha, sha), source);
+            using var contentHash = new ContentHash(length);
+            var buffer = new byte[ContentHash.BlockLength];
+            for (long offset = 0; offset < length; offset += ContentHash.BlockLength)
+            {
+                var count = (int)Math.Min(ContentHash.BlockLength, length - offset);
+                await SparseZstdEncoder.ReadExactlyAsync(handle, buffer.AsMemory(0, count), offset, cancellationToken).ConfigureAwait(false);
+                contentHash.Append(offset, ContentHash.HashBlocks(buffer.AsSpan(0, count)));
+                await output.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                progress?.Invoke(offset + count);
+            }
+
+            var digest = Convert.ToHexStringLower(contentHash.Finish());
+            return new PackageEntry(file.RelativePath, file.Role, file.Format, length, length, PackageEncoding.Identity, digest, digest);
         }
 
-        using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
-        var length = RandomAccess.GetLength(handle);
-        var encoder = new SparseZstdEncoder(options.CompressionLevel, options.ChunkLength, options.Threads);
-        var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
-        await using (output.ConfigureAwait(false))
+        using var encoder = new SparseZstdEncoder(options.CompressionLevel, options.ChunkLength, options.Threads);
+        var encoded = await encoder.EncodeAsync(handle, length, output, progress, cancellationToken).ConfigureAwait(false);
+        return new PackageEntry(file.RelativePath, file.Role, file.Format, length, encoded.StoredLength, PackageEncoding.SparseZstd,
+            Convert.ToHexStringLower(encoded.StoredDigest), Convert.ToHexStringLower(encoded.ContentDigest));
+    }
+
+    /// <summary>A manifest at least as long as the real one will be: every size at its widest.</summary>
+    private static Manifest BoundingManifest(PackageEntry descriptor, IReadOnlyList<PackageFile> files)
+    {
+        var digest = new string('0', 64);
+        var entries = new List<PackageEntry> { descriptor };
+        entries.AddRange(files.Select(f => new PackageEntry(f.RelativePath, f.Role, f.Format, PackageLayout.MaxFileSize, PackageLayout.MaxFileSize,
+            f.Role == PackageFileRole.Disk ? PackageEncoding.SparseZstd : PackageEncoding.Identity, digest, digest)));
+        try
         {
-            using var stored = new HashingStream(output, leaveOpen: true);
-            var contentSha = await encoder.EncodeAsync(handle, length, stored, options.ContentDigests, progress, cancellationToken).ConfigureAwait(false);
-            await stored.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return (new PackageEntry(file.RelativePath, file.Role, file.Format, length, stored.Count, PackageEncoding.SparseZstd,
-                Convert.ToHexStringLower(stored.GetHash()), contentSha is null ? null : Convert.ToHexStringLower(contentSha)), temporary);
+            return Manifest.Create(entries);
         }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidInputException($"{e.Message}", e) { Hint = "a file cannot also be a folder of another one" };
+        }
+    }
+
+    /// <summary>The bytes the descriptor, manifest and signature entries take.</summary>
+    private static int HeadLength(byte[] descriptor, Manifest manifest, PackageSigner? signer, DateTimeOffset time, bool signatureMargin)
+    {
+        var length = EntryLength(PackageLayout.DescriptorName, descriptor.Length, time) + EntryLength(PackageLayout.ManifestName, manifest.Bytes.Length, time);
+        if (signer is not null)
+        {
+            // A signature's length varies by a few bytes (leading zeros of its numbers); a block covers it.
+            var signatureLength = System.Text.Encoding.ASCII.GetByteCount(signer.Sign(manifest.Bytes, TimeProvider.System));
+            length += EntryLength(PackageLayout.SignatureName, signatureLength + (signatureMargin ? PaxHeader.BlockLength : 0), time);
+        }
+
+        return length;
+    }
+
+    private static int EntryLength(string name, int size, DateTimeOffset time) =>
+        PaxHeader.Length(name, size, time.ToUnixTimeSeconds()) + (int)PaxHeader.RoundUp(size);
+
+    private static byte[] Head(byte[] descriptor, Manifest manifest, string? signature, DateTimeOffset time)
+    {
+        using var head = new MemoryStream();
+        AppendEntry(head, PackageLayout.DescriptorName, descriptor, time);
+        AppendEntry(head, PackageLayout.ManifestName, manifest.Bytes, time);
+        if (signature is not null)
+            AppendEntry(head, PackageLayout.SignatureName, System.Text.Encoding.ASCII.GetBytes(signature), time);
+        return head.ToArray();
+    }
+
+    private static void AppendEntry(MemoryStream archive, string name, byte[] data, DateTimeOffset time)
+    {
+        archive.Write(PaxHeader.Build(name, data.Length, time, PaxHeader.Length(name, data.Length, time.ToUnixTimeSeconds())));
+        archive.Write(data);
+        archive.Write(new byte[PaxHeader.RoundUp(data.Length) - data.Length]);
     }
 
     private static async Task CheckDiskAsync(PackageFile file, string source, CancellationToken cancellationToken)
@@ -194,44 +285,6 @@ public static class PackageWriter
         }
 
         ImageRules.Check(info, file.Format, source);
-    }
-
-    private static async Task WriteArchiveAsync(
-        string path, byte[] descriptor, Manifest manifest, string? signature, List<string> storedPaths, TimeProvider timeProvider, CancellationToken cancellationToken)
-    {
-        var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
-        await using (output.ConfigureAwait(false))
-        {
-            var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
-            await using (tar.ConfigureAwait(false))
-            {
-                var time = timeProvider.GetUtcNow();
-                await WriteBytesAsync(tar, PackageLayout.DescriptorName, descriptor, time, cancellationToken).ConfigureAwait(false);
-                await WriteBytesAsync(tar, PackageLayout.ManifestName, manifest.Bytes, time, cancellationToken).ConfigureAwait(false);
-                if (signature is not null)
-                    await WriteBytesAsync(tar, PackageLayout.SignatureName, System.Text.Encoding.ASCII.GetBytes(signature), time, cancellationToken).ConfigureAwait(false);
-                for (var i = 1; i < manifest.Files.Count; i++)
-                {
-                    var stored = new FileStream(storedPaths[i], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
-                    await using (stored.ConfigureAwait(false))
-                    {
-                        if (stored.Length != manifest.Files[i].StoredSize)
-                            throw new IOException($"{storedPaths[i]} changed while it was packed");
-                        var entry = new PaxTarEntry(TarEntryType.RegularFile, manifest.Files[i].EntryName)
-                        {
-                            DataStream = stored,
-                            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-                            ModificationTime = time,
-                        };
-                        await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-
-            // No fsync: a package is a build output that can be made again (measured: syncing a
-            // 256 MiB package doubled the pack time); the store syncs what it installs.
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     internal static async Task WriteBytesAsync(TarWriter tar, string name, byte[] bytes, DateTimeOffset time, CancellationToken cancellationToken)

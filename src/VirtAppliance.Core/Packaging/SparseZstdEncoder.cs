@@ -1,91 +1,80 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
-using ZstdSharp;
+using ZstdNet;
 using static VirtAppliance.Core.Packaging.PackageLayout;
 
 namespace VirtAppliance.Core.Packaging;
 
 /// <summary>
-/// Encodes a file as a sparse-zstd stream: only allocated, non-zero chunks are stored, each one
-/// compressed on its own so that chunks compress in parallel and memory stays bounded.
+/// Encodes a file as a sparse-zstd stream. The file is read in chunks on chunk-length
+/// boundaries, skipping holes; pool threads hash each chunk's blocks and squeeze out its all-zero
+/// 4 KiB blocks, leaving runs of data. A chunk that is mostly data becomes a record of its own,
+/// compressed on its pool thread; sparse chunks (file system metadata scattered over a big disk)
+/// are gathered into shared records so that zstd sees their similarities, as tar | zstd would.
+/// Memory stays bounded whatever the disk size or core count.
 /// </summary>
-internal sealed class SparseZstdEncoder
+internal sealed class SparseZstdEncoder : IDisposable
 {
     private const int SampleLength = 64 << 10;
-    private readonly int level;
+
+    // Raw and compressed buffers in flight, whatever the core count: keeps pack under its memory budget.
+    private const long MaxBufferedBytes = 128L << 20;
+
+    private readonly CompressionOptions options;
     private readonly int chunkLength;
     private readonly int threads;
     private readonly ConcurrentBag<Compressor> compressors = [];
 
     public SparseZstdEncoder(int level, int chunkLength, int threads)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunkLength, HoleBlockLength);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkLength, MaxChunkLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkLength, ContentHash.BlockLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkLength, MaxRecordLength);
+        if (chunkLength % ContentHash.BlockLength != 0)
+            throw new ArgumentOutOfRangeException(nameof(chunkLength), chunkLength, $"a chunk is a whole number of {ContentHash.BlockLength}-byte blocks");
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        this.level = level;
+        options = new CompressionOptions(level);
         this.chunkLength = chunkLength;
         this.threads = threads;
     }
 
-    /// <summary>Writes the encoded stream to <paramref name="output"/> and returns the SHA-256 of the content when asked for it.</summary>
-    public async Task<byte[]?> EncodeAsync(SafeFileHandle source, long length, Stream output, bool hashContent, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Writes the encoded stream to <paramref name="output"/>; returns its digests and length.</summary>
+    public async Task<EncodedFile> EncodeAsync(SafeFileHandle source, long length, Stream output, Action<long>? progress, CancellationToken cancellationToken)
     {
         var header = new byte[SparseHeaderLength];
         SparseMagic.CopyTo(header.AsSpan(SparseMagicOffset));
         BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(SparseVersionOffset), SparseVersion);
         BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(SparseContentLengthOffset), length);
-        await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+        using var digesting = new DigestingOutput(output);
+        await digesting.WriteAsync(header, cancellationToken).ConfigureAwait(false);
 
-        using var contentHash = hashContent ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-
-        // Three stages overlap: this loop reads, one task chain hashes the content in order
-        // (holes included, the slow part for big sparse disks), pool threads compress. Every
-        // chunk, zero or not, waits in the bounded queue, which bounds the buffers in use.
-        var pending = new Queue<Task<Chunk?>>();
-        var maxInFlight = threads * 2;
-        var hashing = Task.CompletedTask;
-        long hashed = 0;
+        using var contentHash = new ContentHash(length);
+        var pending = new Queue<Task<Chunk>>();
+        var maxInFlight = (int)Math.Clamp(threads * 2, 2, MaxBufferedBytes / (3L * chunkLength));
+        var gathered = new Gathered(chunkLength);
         try
         {
-            foreach (var (extentOffset, extentLength) in FileExtents.Find(source, length))
+            foreach (var offset in ChunkOffsets(FileExtents.Find(source, length), length))
             {
-                var end = extentOffset + extentLength;
-                for (var position = extentOffset; position < end; position += chunkLength)
+                var count = (int)Math.Min(chunkLength, length - offset);
+                var buffer = ArrayPool<byte>.Shared.Rent(count);
+                await ReadExactlyAsync(source, buffer.AsMemory(0, count), offset, cancellationToken).ConfigureAwait(false);
+                progress?.Invoke(offset + count);
+                if (!buffer.AsSpan(0, count).ContainsAnyExcept((byte)0))
                 {
-                    var count = (int)Math.Min(chunkLength, end - position);
-                    var buffer = ArrayPool<byte>.Shared.Rent(chunkLength);
-                    await ReadExactlyAsync(source, buffer.AsMemory(0, count), position, cancellationToken).ConfigureAwait(false);
-
-                    var gap = position - hashed;
-                    hashed = position + count;
-                    if (contentHash is not null)
-                    {
-                        var previous = hashing;
-                        hashing = Task.Run(async () =>
-                        {
-                            await previous.ConfigureAwait(false);
-                            ZeroHash.Append(contentHash, gap);
-                            contentHash.AppendData(buffer, 0, count);
-                        }, cancellationToken);
-                    }
-
-                    progress?.Invoke(hashed);
-                    var offset = position;
-                    var chunkHashed = hashing;
-                    pending.Enqueue(buffer.AsSpan(0, count).ContainsAnyExcept((byte)0)
-                        ? CompressAfterAsync(chunkHashed, Task.Run(() => Compress(buffer, count, offset), cancellationToken))
-                        : ReleaseAfterAsync(chunkHashed, buffer));
-                    while (pending.Count >= maxInFlight)
-                        await WriteChunkAsync(output, await pending.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    continue;
                 }
+
+                pending.Enqueue(Task.Run(() => Prepare(buffer, count, offset), cancellationToken));
+                while (pending.Count >= maxInFlight)
+                    await ConsumeAsync(digesting, contentHash, gathered, await pending.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
 
             while (pending.Count > 0)
-                await WriteChunkAsync(output, await pending.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            await hashing.ConfigureAwait(false);
+                await ConsumeAsync(digesting, contentHash, gathered, await pending.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await FlushGatheredAsync(digesting, gathered, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -93,7 +82,7 @@ internal sealed class SparseZstdEncoder
             {
                 try
                 {
-                    (await task.ConfigureAwait(false))?.Release();
+                    (await task.ConfigureAwait(false)).Release();
                 }
                 catch (OperationCanceledException)
                 {
@@ -101,50 +90,119 @@ internal sealed class SparseZstdEncoder
                 }
             }
 
-            // The hash must not be disposed under a running chain.
-            await hashing.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
-            foreach (var compressor in compressors)
+            gathered.Dispose();
+            while (compressors.TryTake(out var compressor))
                 compressor.Dispose();
         }
 
-        if (contentHash is not null)
-            ZeroHash.Append(contentHash, length - hashed);
         progress?.Invoke(length);
-        var endRecord = new byte[RecordHeaderLength];
-        BinaryPrimitives.WriteInt64BigEndian(endRecord.AsSpan(RecordOffsetOffset), length);
-        await output.WriteAsync(endRecord, cancellationToken).ConfigureAwait(false);
-        return contentHash?.GetHashAndReset();
+        await digesting.WriteAsync(new byte[RecordHeaderLength], cancellationToken).ConfigureAwait(false);
+        return new EncodedFile(contentHash.Finish(), digesting.Finish(), digesting.Length);
     }
 
-    private static async Task<Chunk?> CompressAfterAsync(Task hashing, Task<Chunk> compressing)
+    /// <summary>The start of every chunk that overlaps an allocated extent, in order.</summary>
+    private IEnumerable<long> ChunkOffsets(List<(long Offset, long Length)> extents, long length)
     {
-        // The raw buffer goes back to the pool only after both the hash and the compressor are done with it.
-        await hashing.ConfigureAwait(false);
-        return await compressing.ConfigureAwait(false);
+        var next = 0L;
+        foreach (var (extentOffset, extentLength) in extents)
+        {
+            var first = Math.Max(next, extentOffset / chunkLength * chunkLength);
+            for (var offset = first; offset < extentOffset + extentLength && offset < length; offset += chunkLength)
+            {
+                yield return offset;
+                next = offset + chunkLength;
+            }
+        }
     }
 
-    private static async Task<Chunk?> ReleaseAfterAsync(Task hashing, byte[] buffer)
+    /// <summary>On a pool thread: hashes the blocks, moves the data runs to the buffer's front, and compresses a mostly-data chunk.</summary>
+    private Chunk Prepare(byte[] buffer, int count, long offset)
+    {
+        var digests = ContentHash.HashBlocks(buffer.AsSpan(0, count));
+        var runs = new List<Run>();
+        var dataLength = 0;
+        for (var block = 0; block < count;)
+        {
+            var end = block;
+            while (end < count && buffer.AsSpan(end, Math.Min(RunBlockLength, count - end)).ContainsAnyExcept((byte)0))
+                end += Math.Min(RunBlockLength, count - end);
+            if (end > block)
+            {
+                if (block != dataLength)
+                    buffer.AsSpan(block, end - block).CopyTo(buffer.AsSpan(dataLength));
+                runs.Add(new Run(offset + block, end - block));
+                dataLength += end - block;
+                block = end;
+            }
+            else
+            {
+                block += RunBlockLength;
+            }
+        }
+
+        var chunk = new Chunk(offset, digests, runs, buffer, dataLength);
+        if (dataLength >= chunkLength / 2)
+        {
+            var stored = Compress(buffer, dataLength);
+
+            // Stored as it is and the whole chunk: the stored bytes' pieces are the content's blocks, hashed already.
+            var pieces = ReferenceEquals(stored.Bytes, buffer) && runs is [var run] && run.Length == count
+                ? digests
+                : ContentHash.HashBlocks(stored.Bytes.AsSpan(0, stored.Length));
+            chunk.Stored = stored with { Pieces = pieces };
+        }
+
+        return chunk;
+    }
+
+    private async Task ConsumeAsync(DigestingOutput output, ContentHash contentHash, Gathered gathered, Chunk chunk, CancellationToken cancellationToken)
     {
         try
         {
-            await hashing.ConfigureAwait(false);
+            contentHash.Append(chunk.Offset, chunk.Digests);
+            if (chunk.Stored is { } stored)
+            {
+                await FlushGatheredAsync(output, gathered, cancellationToken).ConfigureAwait(false);
+                await WriteRecordAsync(output, chunk.Runs, stored, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (!gathered.Fits(chunk))
+                await FlushGatheredAsync(output, gathered, cancellationToken).ConfigureAwait(false);
+            gathered.Add(chunk);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            chunk.Release();
         }
-
-        return null;
     }
 
-    private Chunk Compress(byte[] raw, int count, long offset)
+    private async Task FlushGatheredAsync(DigestingOutput output, Gathered gathered, CancellationToken cancellationToken)
     {
-        if (!compressors.TryTake(out var compressor))
-            compressor = new Compressor(level);
+        if (gathered.Runs.Count == 0)
+            return;
+        var stored = Compress(gathered.Data, gathered.Length);
         try
         {
-            var bound = Compressor.GetCompressBound(count);
-            var compressed = ArrayPool<byte>.Shared.Rent(bound);
+            stored = stored with { Pieces = ContentHash.HashBlocks(stored.Bytes.AsSpan(0, stored.Length)) };
+            await WriteRecordAsync(output, gathered.Runs, stored, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!ReferenceEquals(stored.Bytes, gathered.Data))
+                ArrayPool<byte>.Shared.Return(stored.Bytes);
+            gathered.Clear();
+        }
+    }
+
+    /// <summary>zstd-compresses the data, or keeps it as it is when that would not make it smaller.</summary>
+    private Stored Compress(byte[] raw, int count)
+    {
+        if (!compressors.TryTake(out var compressor))
+            compressor = new Compressor(options);
+        try
+        {
+            var compressed = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(count));
             if (count > 4 * SampleLength)
             {
                 // Random or already-compressed data (encrypted volumes, media) costs a full zstd pass
@@ -162,19 +220,18 @@ internal sealed class SparseZstdEncoder
                 if (incompressible)
                 {
                     ArrayPool<byte>.Shared.Return(compressed);
-                    return new Chunk(offset, count, raw, count, null);
+                    return new Stored(raw, count, []);
                 }
             }
 
-            var stored = compressor.Wrap(raw.AsSpan(0, count), compressed);
-            if (stored >= count)
+            var length = compressor.Wrap(raw.AsSpan(0, count), compressed);
+            if (length >= count)
             {
-                // Incompressible: store as is, marked by stored length == raw length.
                 ArrayPool<byte>.Shared.Return(compressed);
-                return new Chunk(offset, count, raw, count, null);
+                return new Stored(raw, count, []);
             }
 
-            return new Chunk(offset, count, compressed, stored, raw);
+            return new Stored(compressed, length, []);
         }
         finally
         {
@@ -182,24 +239,23 @@ internal sealed class SparseZstdEncoder
         }
     }
 
-    private static async Task WriteChunkAsync(Stream output, Chunk? chunk, CancellationToken cancellationToken)
+    private static async Task WriteRecordAsync(DigestingOutput output, List<Run> runs, Stored stored, CancellationToken cancellationToken)
     {
-        if (chunk is null)
-            return;
-        try
+        var header = new byte[RecordHeaderLength + (runs.Count * RunLength)];
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(RecordRunCountOffset), runs.Count);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(RecordStoredLengthOffset), stored.Length);
+        for (var i = 0; i < runs.Count; i++)
         {
-            var header = new byte[RecordHeaderLength];
-            BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(RecordOffsetOffset), chunk.Offset);
-            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(RecordRawLengthOffset), chunk.RawLength);
-            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(RecordStoredLengthOffset), chunk.StoredLength);
-            await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-            await output.WriteAsync(chunk.Stored.AsMemory(0, chunk.StoredLength), cancellationToken).ConfigureAwait(false);
+            var at = header.AsSpan(RecordHeaderLength + (i * RunLength));
+            BinaryPrimitives.WriteInt64BigEndian(at[RunOffsetOffset..], runs[i].Offset);
+            BinaryPrimitives.WriteInt32BigEndian(at[RunLengthOffset..], runs[i].Length);
         }
-        finally
-        {
-            chunk.Release();
-        }
+
+        await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+        await output.WriteStoredAsync(stored.Bytes.AsMemory(0, stored.Length), stored.Pieces, cancellationToken).ConfigureAwait(false);
     }
+
+    public void Dispose() => options.Dispose();
 
     internal static async Task ReadExactlyAsync(SafeFileHandle handle, Memory<byte> buffer, long offset, CancellationToken cancellationToken)
     {
@@ -213,13 +269,100 @@ internal sealed class SparseZstdEncoder
         }
     }
 
-    private sealed record Chunk(long Offset, int RawLength, byte[] Stored, int StoredLength, byte[]? Raw)
+    private readonly record struct Run(long Offset, int Length);
+
+    /// <summary>Writes the stream and takes its stored digest and length on the way.</summary>
+    private sealed class DigestingOutput(Stream output) : IDisposable
     {
+        private readonly StoredDigest digest = new();
+
+        public long Length { get; private set; }
+
+        public async Task WriteAsync(ReadOnlyMemory<byte> structure, CancellationToken cancellationToken)
+        {
+            digest.AppendStructure(structure.Span);
+            Length += structure.Length;
+            await output.WriteAsync(structure, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task WriteStoredAsync(ReadOnlyMemory<byte> stored, byte[] pieces, CancellationToken cancellationToken)
+        {
+            digest.AppendPieces(pieces);
+            Length += stored.Length;
+            await output.WriteAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+
+        public byte[] Finish() => digest.Finish();
+
+        public void Dispose() => digest.Dispose();
+    }
+
+    /// <summary>A record's stored bytes and the digests of their 4 MiB pieces.</summary>
+    private readonly record struct Stored(byte[] Bytes, int Length, byte[] Pieces);
+
+    private sealed class Chunk(long offset, byte[] digests, List<Run> runs, byte[] data, int dataLength)
+    {
+        public long Offset => offset;
+
+        public byte[] Digests => digests;
+
+        public List<Run> Runs => runs;
+
+        public byte[] Data => data;
+
+        public int DataLength => dataLength;
+
+        /// <summary>The compressed record, for a chunk that is mostly data.</summary>
+        public Stored? Stored { get; set; }
+
         public void Release()
         {
-            ArrayPool<byte>.Shared.Return(Stored);
-            if (Raw is not null)
-                ArrayPool<byte>.Shared.Return(Raw);
+            if (Stored is { } stored && !ReferenceEquals(stored.Bytes, data))
+                ArrayPool<byte>.Shared.Return(stored.Bytes);
+            Stored = null;
+            ArrayPool<byte>.Shared.Return(data);
+        }
+    }
+
+    /// <summary>The runs of sparse chunks waiting to share one record.</summary>
+    private sealed class Gathered(int capacity) : IDisposable
+    {
+        private byte[]? data;
+
+        public List<Run> Runs { get; } = [];
+
+        public int Length { get; private set; }
+
+        public byte[] Data => data ??= ArrayPool<byte>.Shared.Rent(capacity);
+
+        public bool Fits(Chunk chunk) => Length + chunk.DataLength <= capacity && Runs.Count + chunk.Runs.Count <= MaxRunsPerRecord;
+
+        public void Add(Chunk chunk)
+        {
+            chunk.Data.AsSpan(0, chunk.DataLength).CopyTo(Data.AsSpan(Length));
+            foreach (var run in chunk.Runs)
+            {
+                // Runs that touch across a chunk boundary become one.
+                if (Runs.Count > 0 && Runs[^1].Offset + Runs[^1].Length == run.Offset)
+                    Runs[^1] = Runs[^1] with { Length = Runs[^1].Length + run.Length };
+                else
+                    Runs.Add(run);
+            }
+
+            Length += chunk.DataLength;
+        }
+
+        public void Clear()
+        {
+            Runs.Clear();
+            Length = 0;
+        }
+
+        public void Dispose()
+        {
+            if (data is not null)
+                ArrayPool<byte>.Shared.Return(data);
+            data = null;
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
 
     /// <summary>Packs an appliance folder (or descriptor) into a .vapp; returns the manifest and where it went.</summary>
     public async Task<(Manifest Manifest, string Output)> PackAsync(
-        string appliance, string? output, string? signingKeyPath, string? passphrase, bool contentDigests,
+        string appliance, string? output, string? signingKeyPath, string? passphrase,
         IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
     {
         var loaded = ApplianceLocator.Load(appliance, ValidationPurpose.Use);
@@ -25,7 +25,7 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
         var signer = signingKeyPath is null ? null : await LoadSignerAsync(signingKeyPath, passphrase, cancellationToken).ConfigureAwait(false);
         var target = output ?? $"{descriptor.Name}-{descriptor.Version ?? "0"}-{descriptor.Release ?? "0"}{ApplianceLocator.PackageExtension}";
         var manifest = await PackageWriter.CreateAsync(descriptor.BaseDirectory!, PackageFiles.FromDescriptor(descriptor), target,
-            new PackageWriterOptions { Signer = signer, ContentDigests = contentDigests, TimeProvider = timeProvider },
+            new PackageWriterOptions { Signer = signer, TimeProvider = timeProvider },
             progress, cancellationToken).ConfigureAwait(false);
         return (manifest, target);
     }

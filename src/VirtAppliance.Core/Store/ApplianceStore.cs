@@ -1,4 +1,5 @@
 using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Internal;
 using VirtAppliance.Core.Packaging;
 
 namespace VirtAppliance.Core.Store;

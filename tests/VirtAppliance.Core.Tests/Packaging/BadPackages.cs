@@ -24,7 +24,9 @@ internal static class BadPackages
         ["descriptor byte flipped"] = (items => Flip(items, "appliance.xml", 10), typeof(IntegrityException)),
         ["stored size lies"] = (items => EditManifest(items, m => m["files"]![1]!["storedSize"] = (long)m["files"]![1]!["storedSize"]! + 1), typeof(IntegrityException)),
         ["identity size lies"] = (items => EditManifest(items, m => m["files"]![3]!["storedSize"] = (long)m["files"]![3]!["storedSize"]! + 1), typeof(InvalidInputException)),
-        ["digest lies"] = (items => EditManifest(items, m => { m["files"]![3]!["storedSha256"] = new string('0', 64); m["files"]![3]!["sha256"] = new string('0', 64); }), typeof(IntegrityException)),
+        ["digest lies"] = (items => EditManifest(items, m => { m["files"]![3]!["storedDigest"] = new string('0', 64); m["files"]![3]!["contentDigest"] = new string('0', 64); }), typeof(IntegrityException)),
+        ["disk digest lies"] = (items => EditManifest(items, m => m["files"]![1]!["storedDigest"] = new string('0', 64)), typeof(IntegrityException)),
+        ["disk run table damaged"] = (items => Flip(items, "system.img.vasz", 16 + 8 + 3), typeof(IntegrityException)),
         ["manifest path absolute"] = (items => EditManifest(items, m => m["files"]![3]!["path"] = "/vmlinuz"), typeof(InvalidInputException)),
         ["manifest lists a file twice"] = (items => EditManifest(items, m => m["files"]!.AsArray().Add(m["files"]![3]!.DeepClone())), typeof(InvalidInputException)),
         ["manifest has too many files"] = (items => EditManifest(items, m => { for (var i = 0; i < 300; i++) { var f = m["files"]![3]!.DeepClone(); f["path"] = $"f{i}"; m["files"]!.AsArray().Add(f); } }), typeof(InvalidInputException)),
@@ -96,15 +98,16 @@ internal static class BadPackages
         using var handle = File.OpenHandle(Path.Combine(dir, "disks", "data.qcow2"));
         var length = RandomAccess.GetLength(handle);
         using var stored = new MemoryStream();
-        var contentSha = new Core.Packaging.SparseZstdEncoder(3, 1 << 20, 1).EncodeAsync(handle, length, stored, true, null, CancellationToken.None).GetAwaiter().GetResult();
+        using var encoder = new Core.Packaging.SparseZstdEncoder(3, 4 << 20, 1);
+        var encoded = encoder.EncodeAsync(handle, length, stored, null, CancellationToken.None).GetAwaiter().GetResult();
         var storedBytes = stored.ToArray();
         var old = manifest.Files[2];
         var entry = old with
         {
             Size = length,
             StoredSize = storedBytes.Length,
-            StoredSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(storedBytes)),
-            Sha256 = Convert.ToHexStringLower(contentSha!),
+            StoredDigest = Convert.ToHexStringLower(encoded.StoredDigest),
+            ContentDigest = Convert.ToHexStringLower(encoded.ContentDigest),
         };
         var files = manifest.Files.Select(f => f == old ? entry : f).ToList();
         var newManifest = Core.Packaging.Manifest.Create(files);

@@ -49,4 +49,8 @@ internal static class Tools
     public static long AllocatedBytes(string path) => long.Parse(Run("stat", "-c", "%b", path).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 512;
 
     public static string Sha256(string path) => Run("sha256sum", path).Split(' ')[0];
+
+    /// <summary>A manifest content digest computed with coreutils only, as docs/package-format.md tells users to.</summary>
+    public static string ContentDigest(string path) =>
+        Run("bash", "-c", "split -b 4M --filter=sha256sum \"$1\" | cut -c1-64 | tr -d '\\n' | tr a-f A-F | basenc --base16 -d | sha256sum", "digest", path).Split(' ')[0];
 }

@@ -1,12 +1,23 @@
 using System.Runtime.InteropServices;
 
-namespace VirtAppliance.Core.Store;
+namespace VirtAppliance.Core.Internal;
 
-/// <summary>fsync of a folder, which .NET cannot do: it makes a rename durable.</summary>
+/// <summary>The file system calls .NET does not offer: fsync of a folder, early writeback.</summary>
 internal static class Posix
 {
     private const int ReadOnly = 0;
     private const int Directory = 0x10000; // O_DIRECTORY on Linux x86_64 and arm64
+    private const uint SyncFileRangeWrite = 2;
+
+    /// <summary>
+    /// Starts writing a range of a file to disk without waiting, so that the fsync at the end of a
+    /// long write finds most of the data already written instead of starting from nothing.
+    /// </summary>
+    public static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length)
+    {
+        if (OperatingSystem.IsLinux())
+            _ = SyncFileRange((int)file.DangerousGetHandle(), offset, length, SyncFileRangeWrite); // a hint: failure changes nothing
+    }
 
     public static void SyncDirectory(string path)
     {
@@ -35,6 +46,10 @@ internal static class Posix
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SyncFileRange(int fd, long offset, long length, uint flags);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
