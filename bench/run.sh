@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: packs three disks with virt-appliance's package format and with the standard
 # tools, side by side, and prints bytes, wall time and peak memory (maximum resident set size).
-#   system: 4 GiB sparse raw ext4 with a minbase Debian   data: 256 MiB random   empty: 20 GiB fresh ext4
+#   system: 4 GiB sparse raw ext4 with ~700 MB of Debian   data: 256 MiB random   empty: 20 GiB fresh ext4
 # Inputs are built once and cached in $BENCH_INPUTS (default /var/tmp/va-bench-inputs).
-# Page cache is warm for every tool alike (inputs were just read or written).
+# Page cache is warm for every tool alike; each figure is the median of $BENCH_REPEAT runs (3).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 inputs=${BENCH_INPUTS:-/var/tmp/va-bench-inputs}
@@ -21,21 +21,33 @@ mkdir -p "$work"
 chmod 0755 "$work"
 dotnet build "$here/Harness/Harness.csproj" -c Release -o "$harness_dir" -nologo -v quiet >/dev/null
 harness=("$harness_dir/Harness")
+repeat=${BENCH_REPEAT:-3}
 
 results=$work/results.tsv
 printf 'disk\ttool\top\tbytes\twall_s\tpeak_rss_mib\tallocated_mib\n' >"$results"
 
 # measure DISK TOOL OP OUTPUT_FOR_SIZE ALLOCATED_PATH -- command...
+# Runs the command $repeat times (default 3; $REPEAT overrides for one call) and records the
+# median wall time and the largest peak RSS. Before each run: $PREP (not timed: removes the
+# previous run's output), then sync, so that no run pays for another's writeback.
 measure() {
   local disk=$1 tool=$2 op=$3 sized=$4 allocated=$5
   shift 6
-  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null
-  read -r wall rss <"$work/time.txt"
+  local runs=${REPEAT:-$repeat} walls=() rss_max=0 wall rss
+  for ((run = 0; run < runs; run++)); do
+    if [[ -n "${PREP:-}" ]]; then eval "$PREP" || true; fi
+    sync
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null
+    read -r wall rss <"$work/time.txt"
+    walls+=("$wall")
+    (( rss > rss_max )) && rss_max=$rss
+  done
+  wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   local bytes=- alloc=-
   [[ "$sized" != - ]] && bytes=$(stat -c %s "$sized")
   [[ "$allocated" != - ]] && alloc=$(( $(stat -c %b "$allocated") * 512 / 1048576 ))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$disk" "$tool" "$op" "$bytes" "$wall" "$((rss / 1024))" "$alloc" >>"$results"
-  printf 'bench: %-6s %-14s %-8s %12s bytes %7s s %5s MiB\n' "$disk" "$tool" "$op" "$bytes" "$wall" "$((rss / 1024))" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$disk" "$tool" "$op" "$bytes" "$wall" "$((rss_max / 1024))" "$alloc" >>"$results"
+  printf 'bench: %-6s %-16s %-14s %12s bytes %6s s (runs: %s) %5s MiB\n' "$disk" "$tool" "$op" "$bytes" "$wall" "${walls[*]}" "$((rss_max / 1024))" >&2
 }
 
 for disk in system data empty; do
@@ -45,34 +57,35 @@ for disk in system data empty; do
   ln "$input" "$app/$disk.img"
   printf '<image>\n  <name version="1" release="1">bench-%s</name>\n  <storage><disk file="%s.img" format="raw"/></storage>\n</image>\n' "$disk" "$disk" >"$app/appliance.xml"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$disk" input - "$(stat -c %s "$input")" - - "$(( $(stat -c %b "$input") * 512 / 1048576 ))" >>"$results"
+  installed=$work/store/appliances/bench-$disk/1-1/$disk.img
 
-  # virt-appliance
-  VA_NO_CONTENT_DIGEST=1 measure "$disk" va-no-digest pack "$work/$disk.vapp" - -- "${harness[@]}" pack "$app" "$work/$disk.vapp" "$disk.img:raw"
-  measure "$disk" virt-appliance pack "$work/$disk.vapp" - -- "${harness[@]}" pack "$app" "$work/$disk.vapp" "$disk.img:raw"
+  # virt-appliance (installs go to a new store each time: a second install of the same package is a no-op)
+  PREP="rm -f '$work/$disk.vapp'" measure "$disk" virt-appliance pack "$work/$disk.vapp" - -- "${harness[@]}" pack "$app" "$work/$disk.vapp" "$disk.img:raw"
   measure "$disk" virt-appliance verify - - -- "${harness[@]}" verify "$work/$disk.vapp"
-  measure "$disk" virt-appliance install - "$work/store/appliances/bench-$disk/1-1/$disk.img" -- "${harness[@]}" install "$work/$disk.vapp" "$work/store"
-  cmp "$input" "$work/store/appliances/bench-$disk/1-1/$disk.img"
+  measure "$disk" virt-appliance "verify+content" - - -- "${harness[@]}" verify "$work/$disk.vapp" --content
+  PREP="chmod -R u+w '$work/store' 2>/dev/null; rm -rf '$work/store'" measure "$disk" virt-appliance install - "$installed" -- "${harness[@]}" install "$work/$disk.vapp" "$work/store"
+  cmp "$input" "$installed"
   measure "$disk" sha256sum "of .vapp" - - -- sha256sum "$work/$disk.vapp"
+  measure "$disk" sha256sum "of the disk" - - -- sha256sum "$input"
 
-  # tar --sparse | zstd -T0 -3
-  measure "$disk" "tar|zstd-3" pack "$work/$disk.tar.zst" - -- bash -c "tar -S -cf - -C '$app' '$disk.img' | zstd -T0 -3 -q -o '$work/$disk.tar.zst'"
-  mkdir -p "$work/zst-$disk"
-  measure "$disk" "tar|zstd-3" restore - "$work/zst-$disk/$disk.img" -- bash -c "zstd -dc '$work/$disk.tar.zst' | tar -S -xf - -C '$work/zst-$disk'"
+  # tar --sparse | zstd -T0 -3; restore, and restore + sync (what install guarantees: the data is on disk)
+  PREP="rm -f '$work/$disk.tar.zst'" measure "$disk" "tar|zstd-3" pack "$work/$disk.tar.zst" - -- bash -c "tar -S -cf - -C '$app' '$disk.img' | zstd -T0 -3 -q -o '$work/$disk.tar.zst'"
+  PREP="rm -rf '$work/zst-$disk'; mkdir -p '$work/zst-$disk'" measure "$disk" "tar|zstd-3" restore - "$work/zst-$disk/$disk.img" -- bash -c "zstd -dc '$work/$disk.tar.zst' | tar -S -xf - -C '$work/zst-$disk'"
+  PREP="rm -rf '$work/zst-$disk'; mkdir -p '$work/zst-$disk'" measure "$disk" "tar|zstd-3" "restore+sync" - "$work/zst-$disk/$disk.img" -- bash -c "zstd -dc '$work/$disk.tar.zst' | tar -S -xf - -C '$work/zst-$disk' && sync '$work/zst-$disk/$disk.img'"
   rm -rf "$work/zst-$disk" "$work/$disk.tar.zst"
 
-  # tar --sparse | xz -T0 -6
-  measure "$disk" "tar|xz-6" pack "$work/$disk.tar.xz" - -- bash -c "tar -S -cf - -C '$app' '$disk.img' | xz -T0 -6 >'$work/$disk.tar.xz'"
-  mkdir -p "$work/xz-$disk"
-  measure "$disk" "tar|xz-6" restore - "$work/xz-$disk/$disk.img" -- bash -c "xz -dc '$work/$disk.tar.xz' | tar -S -xf - -C '$work/xz-$disk'"
+  # tar --sparse | xz -T0 -6 (minutes per run: once)
+  REPEAT=1 PREP="rm -f '$work/$disk.tar.xz'" measure "$disk" "tar|xz-6" pack "$work/$disk.tar.xz" - -- bash -c "tar -S -cf - -C '$app' '$disk.img' | xz -T0 -6 >'$work/$disk.tar.xz'"
+  REPEAT=1 PREP="rm -rf '$work/xz-$disk'; mkdir -p '$work/xz-$disk'" measure "$disk" "tar|xz-6" restore - "$work/xz-$disk/$disk.img" -- bash -c "xz -dc '$work/$disk.tar.xz' | tar -S -xf - -C '$work/xz-$disk'"
   rm -rf "$work/xz-$disk" "$work/$disk.tar.xz"
 
   # qemu-img convert -c (qcow2, zstd clusters)
-  measure "$disk" "qcow2-zstd" pack "$work/$disk.qcow2" - -- qemu-img convert -c -O qcow2 -o compression_type=zstd "$input" "$work/$disk.qcow2"
-  measure "$disk" "qcow2-zstd" restore - "$work/$disk.restored" -- qemu-img convert -O raw "$work/$disk.qcow2" "$work/$disk.restored"
+  PREP="rm -f '$work/$disk.qcow2'" measure "$disk" "qcow2-zstd" pack "$work/$disk.qcow2" - -- qemu-img convert -c -O qcow2 -o compression_type=zstd "$input" "$work/$disk.qcow2"
+  PREP="rm -f '$work/$disk.restored'" measure "$disk" "qcow2-zstd" restore - "$work/$disk.restored" -- qemu-img convert -O raw "$work/$disk.qcow2" "$work/$disk.restored"
   rm -f "$work/$disk.qcow2" "$work/$disk.restored"
 
-  chmod -R u+w "$work/store/appliances/bench-$disk"
-  rm -rf "$work/store/appliances/bench-$disk" "$app"
+  chmod -R u+w "$work/store"
+  rm -rf "$work/store" "$app" "$work/$disk.vapp"
 done
 
 # qcow2 payloads: the system disk as a plain qcow2 (what qemu-img makes by default) packed by us,
@@ -82,8 +95,8 @@ mkdir -p "$app"
 qemu-img convert -O qcow2 "$inputs/system.img" "$app/system.qcow2"
 printf '<image>\n  <name version="1" release="1">bench-qcow2</name>\n  <storage><disk file="system.qcow2" format="qcow2"/></storage>\n</image>\n' >"$app/appliance.xml"
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' qcow2 input - "$(stat -c %s "$app/system.qcow2")" - - "$(( $(stat -c %b "$app/system.qcow2") * 512 / 1048576 ))" >>"$results"
-measure qcow2 virt-appliance pack "$work/qcow2.vapp" - -- "${harness[@]}" pack "$app" "$work/qcow2.vapp" "system.qcow2:qcow2"
-measure qcow2 virt-appliance install - "$work/store/appliances/bench-qcow2/1-1/system.qcow2" -- "${harness[@]}" install "$work/qcow2.vapp" "$work/store"
+PREP="rm -f '$work/qcow2.vapp'" measure qcow2 virt-appliance pack "$work/qcow2.vapp" - -- "${harness[@]}" pack "$app" "$work/qcow2.vapp" "system.qcow2:qcow2"
+PREP="chmod -R u+w '$work/store' 2>/dev/null; rm -rf '$work/store'" measure qcow2 virt-appliance install - "$work/store/appliances/bench-qcow2/1-1/system.qcow2" -- "${harness[@]}" install "$work/qcow2.vapp" "$work/store"
 cmp "$app/system.qcow2" "$work/store/appliances/bench-qcow2/1-1/system.qcow2"
 chmod -R u+w "$work/store"
 rm -rf "$app" "$work/store"
@@ -91,4 +104,20 @@ rm -rf "$app" "$work/store"
 echo
 column -t -s $'\t' "$results"
 echo "(results: $results; allocated = bytes on disk of the input or of the restored disk)"
+echo
+# The goals, as ratios: virt-appliance against tar | zstd -T0 -3 (<= 1.0 is as good or better).
+awk -F'\t' '
+  $2 == "virt-appliance" && $3 == "pack"         { vb[$1] = $4; vp[$1] = $5 }
+  $2 == "virt-appliance" && $3 == "install"      { vi[$1] = $5 }
+  $2 == "virt-appliance" && $3 == "verify"       { vv[$1] = $5 }
+  $2 == "tar|zstd-3"     && $3 == "pack"         { tb[$1] = $4; tp[$1] = $5 }
+  $2 == "tar|zstd-3"     && $3 == "restore"      { tr[$1] = $5 }
+  $2 == "tar|zstd-3"     && $3 == "restore+sync" { ts[$1] = $5 }
+  $2 == "sha256sum"      && $3 == "of .vapp"     { sh[$1] = $5 }
+  END {
+    printf "%-7s %12s %11s %15s %20s %22s\n", "disk", "bytes ratio", "pack ratio", "install ratio", "install/restore+sync", "verify/sha256sum .vapp"
+    split("system data empty", order, " ")
+    for (i = 1; i <= 3; i++) { d = order[i]; if (!(d in vb)) continue
+      printf "%-7s %12.3f %11.2f %15.2f %20.2f %22s\n", d, vb[d] / tb[d], vp[d] / tp[d], vi[d] / tr[d], vi[d] / ts[d], (sh[d] > 0 ? sprintf("%.2f", vv[d] / sh[d]) : "-") }
+  }' "$results"
 "$here/deploy.sh"

@@ -96,9 +96,12 @@ public sealed class ApplianceStore
             var signature = await TrustStore.CheckAsync(header.Signature, header.Manifest.Bytes, cancellationToken).ConfigureAwait(false);
             CheckSignature(signature, options.AllowUnsigned, sourceName);
 
-            // Fail early, before unpacking gigabytes; checked again under the lock.
-            using (var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false))
+            // Fail early, before unpacking gigabytes; checked again under the lock. A row exists
+            // only for a complete folder, so without the folder there is nothing to find.
+            var target = FolderOf(id.Name, id.Version, id.Release);
+            if (Directory.Exists(target))
             {
+                using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
                 if (await FindSameAsync(index, id, header.Manifest, sourceName, cancellationToken).ConfigureAwait(false) is { } existing)
                     return new InstallResult(existing, AlreadyInstalled: true);
             }
@@ -107,6 +110,10 @@ public sealed class ApplianceStore
             var staging = Path.Combine(StagingFolder, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
             CreateFolder(staging);
             step("staging created");
+
+            // Opening the index (loading SQLite) overlaps the unpacking; it is used only under the lock.
+            var indexOpening = Task.Run(() => StoreIndex.OpenAsync(IndexPath, cancellationToken), cancellationToken);
+            StoreIndex? openedIndex = null;
             try
             {
                 var content = Path.Combine(staging, "content");
@@ -133,12 +140,11 @@ public sealed class ApplianceStore
 
                 using var storeLock = await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
                 step("locked");
-                using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+                var index = openedIndex = await indexOpening.ConfigureAwait(false);
                 await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
                 if (await FindSameAsync(index, id, header.Manifest, sourceName, cancellationToken).ConfigureAwait(false) is { } existing)
                     return new InstallResult(existing, AlreadyInstalled: true);
 
-                var target = FolderOf(id.Name, id.Version, id.Release);
                 var nameFolder = Path.GetDirectoryName(target)!;
                 CreateFolder(nameFolder);
                 Directory.Move(content, target);
@@ -160,6 +166,10 @@ public sealed class ApplianceStore
             finally
             {
                 DeleteTree(staging);
+                if (openedIndex is not null)
+                    openedIndex.Dispose();
+                else
+                    _ = indexOpening.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             }
         }
     }
