@@ -8,7 +8,6 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 inputs=${BENCH_INPUTS:-/var/tmp/va-bench-inputs}
 work=${BENCH_WORK:-/var/tmp/va-bench-work}
-harness_dir=$work/harness
 export BENCH_INPUTS=$inputs
 
 "$here/inputs.sh"
@@ -19,8 +18,14 @@ done
 rm -rf "$work"
 mkdir -p "$work"
 chmod 0755 "$work"
-dotnet build "$here/Harness/Harness.csproj" -c Release -o "$harness_dir" -nologo -v quiet >/dev/null
-harness=("$harness_dir/Harness")
+# The real CLI, as users run it (built once here, so no run pays for the build).
+va=("$here/../virt-appliance")
+"${va[@]}" --version >/dev/null
+
+# descriptor NAME FILE FORMAT: a minimal valid appliance.xml for one disk
+descriptor() {
+  printf '<image>\n  <name version="1" release="1">%s</name>\n  <domain>\n    <boot type="hvm">\n      <guest><arch>x86_64</arch></guest>\n      <os><loader dev="hd"/></os>\n      <drive disk="%s" target="hda"/>\n    </boot>\n    <devices><vcpu>1</vcpu><memory>262144</memory></devices>\n  </domain>\n  <storage><disk file="%s" format="%s"/></storage>\n</image>\n' "$1" "$2" "$2" "$3"
+}
 repeat=${BENCH_REPEAT:-5}
 
 results=$work/results.tsv
@@ -55,15 +60,15 @@ for disk in system data empty; do
   app=$work/app-$disk
   mkdir -p "$app"
   ln "$input" "$app/$disk.img"
-  printf '<image>\n  <name version="1" release="1">bench-%s</name>\n  <storage><disk file="%s.img" format="raw"/></storage>\n</image>\n' "$disk" "$disk" >"$app/appliance.xml"
+  descriptor "bench-$disk" "$disk.img" raw >"$app/appliance.xml"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$disk" input - "$(stat -c %s "$input")" - - "$(( $(stat -c %b "$input") * 512 / 1048576 ))" >>"$results"
   installed=$work/store/appliances/bench-$disk/1-1/$disk.img
 
   # virt-appliance (installs go to a new store each time: a second install of the same package is a no-op)
-  PREP="rm -f '$work/$disk.vapp'" measure "$disk" virt-appliance pack "$work/$disk.vapp" - -- "${harness[@]}" pack "$app" "$work/$disk.vapp" "$disk.img:raw"
-  measure "$disk" virt-appliance verify - - -- "${harness[@]}" verify "$work/$disk.vapp"
-  measure "$disk" virt-appliance "verify+content" - - -- "${harness[@]}" verify "$work/$disk.vapp" --content
-  PREP="chmod -R u+w '$work/store' 2>/dev/null; rm -rf '$work/store'" measure "$disk" virt-appliance install - "$installed" -- "${harness[@]}" install "$work/$disk.vapp" "$work/store"
+  PREP="rm -f '$work/$disk.vapp'" measure "$disk" virt-appliance pack "$work/$disk.vapp" - -- "${va[@]}" pack "$app" -o "$work/$disk.vapp"
+  measure "$disk" virt-appliance verify - - -- "${va[@]}" verify --allow-unsigned "$work/$disk.vapp"
+  measure "$disk" virt-appliance "verify+content" - - -- "${va[@]}" verify --allow-unsigned --content "$work/$disk.vapp"
+  PREP="chmod -R u+w '$work/store' 2>/dev/null; rm -rf '$work/store'" measure "$disk" virt-appliance install - "$installed" -- "${va[@]}" install --allow-unsigned --root "$work/store" "$work/$disk.vapp"
   cmp "$input" "$installed"
   measure "$disk" sha256sum "of .vapp" - - -- sha256sum "$work/$disk.vapp"
   REPEAT=1 measure "$disk" sha256sum "of the disk" - - -- sha256sum "$input"
@@ -93,10 +98,10 @@ done
 app=$work/app-qcow2
 mkdir -p "$app"
 qemu-img convert -O qcow2 "$inputs/system.img" "$app/system.qcow2"
-printf '<image>\n  <name version="1" release="1">bench-qcow2</name>\n  <storage><disk file="system.qcow2" format="qcow2"/></storage>\n</image>\n' >"$app/appliance.xml"
+descriptor bench-qcow2 system.qcow2 qcow2 >"$app/appliance.xml"
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' qcow2 input - "$(stat -c %s "$app/system.qcow2")" - - "$(( $(stat -c %b "$app/system.qcow2") * 512 / 1048576 ))" >>"$results"
-PREP="rm -f '$work/qcow2.vapp'" measure qcow2 virt-appliance pack "$work/qcow2.vapp" - -- "${harness[@]}" pack "$app" "$work/qcow2.vapp" "system.qcow2:qcow2"
-PREP="chmod -R u+w '$work/store' 2>/dev/null; rm -rf '$work/store'" measure qcow2 virt-appliance install - "$work/store/appliances/bench-qcow2/1-1/system.qcow2" -- "${harness[@]}" install "$work/qcow2.vapp" "$work/store"
+PREP="rm -f '$work/qcow2.vapp'" measure qcow2 virt-appliance pack "$work/qcow2.vapp" - -- "${va[@]}" pack "$app" -o "$work/qcow2.vapp"
+PREP="chmod -R u+w '$work/store' 2>/dev/null; rm -rf '$work/store'" measure qcow2 virt-appliance install - "$work/store/appliances/bench-qcow2/1-1/system.qcow2" -- "${va[@]}" install --allow-unsigned --root "$work/store" "$work/qcow2.vapp"
 cmp "$app/system.qcow2" "$work/store/appliances/bench-qcow2/1-1/system.qcow2"
 chmod -R u+w "$work/store"
 rm -rf "$app" "$work/store"

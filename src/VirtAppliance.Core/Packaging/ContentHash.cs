@@ -32,14 +32,17 @@ internal sealed class ContentHash : IDisposable
     public static int BlockCount(long length) => (int)Math.Min(int.MaxValue, (length + BlockLength - 1) / BlockLength);
 
     /// <summary>The digests of the blocks of <paramref name="data"/>, which starts on a block boundary.</summary>
-    public static byte[] HashBlocks(ReadOnlySpan<byte> data)
+    public static byte[] HashBlocks(ReadOnlySpan<byte> data) => HashBlocks(data, []);
+
+    /// <summary>The digests of the blocks of <paramref name="data"/>; <paramref name="zeroBlocks"/> names those the caller knows are all zeros.</summary>
+    public static byte[] HashBlocks(ReadOnlySpan<byte> data, ReadOnlySpan<bool> zeroBlocks)
     {
         var digests = new byte[BlockCount(data.Length) * DigestLength];
         for (var i = 0; i * (long)BlockLength < data.Length; i++)
         {
             var block = data.Slice(i * BlockLength, Math.Min(BlockLength, data.Length - (i * BlockLength)));
             var digest = digests.AsSpan(i * DigestLength, DigestLength);
-            if (block.Length == BlockLength && !block.ContainsAnyExcept((byte)0))
+            if (block.Length == BlockLength && ((i < zeroBlocks.Length && zeroBlocks[i]) || !block.ContainsAnyExcept((byte)0)))
                 ZeroBlockDigestBytes.CopyTo(digest);
             else
                 SHA256.HashData(block, digest);

@@ -61,12 +61,6 @@ internal sealed class SparseZstdEncoder : IDisposable
                 var buffer = ArrayPool<byte>.Shared.Rent(count);
                 await ReadExactlyAsync(source, buffer.AsMemory(0, count), offset, cancellationToken).ConfigureAwait(false);
                 progress?.Invoke(offset + count);
-                if (!buffer.AsSpan(0, count).ContainsAnyExcept((byte)0))
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    continue;
-                }
-
                 pending.Enqueue(Task.Run(() => Prepare(buffer, count, offset), cancellationToken));
                 while (pending.Count >= maxInFlight)
                     await ConsumeAsync(digesting, contentHash, gathered, await pending.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -115,12 +109,13 @@ internal sealed class SparseZstdEncoder : IDisposable
         }
     }
 
-    /// <summary>On a pool thread: hashes the blocks, moves the data runs to the buffer's front, and compresses a mostly-data chunk.</summary>
+    /// <summary>
+    /// On a pool thread: finds the runs of non-zero 4 KiB blocks, hashes the 4 MiB blocks (those
+    /// without a run are zero), moves the runs to the buffer's front, and compresses a mostly-data chunk.
+    /// </summary>
     private Chunk Prepare(byte[] buffer, int count, long offset)
     {
-        var digests = ContentHash.HashBlocks(buffer.AsSpan(0, count));
         var runs = new List<Run>();
-        var dataLength = 0;
         for (var block = 0; block < count;)
         {
             var end = block;
@@ -128,16 +123,34 @@ internal sealed class SparseZstdEncoder : IDisposable
                 end += Math.Min(RunBlockLength, count - end);
             if (end > block)
             {
-                if (block != dataLength)
-                    buffer.AsSpan(block, end - block).CopyTo(buffer.AsSpan(dataLength));
                 runs.Add(new Run(offset + block, end - block));
-                dataLength += end - block;
                 block = end;
             }
             else
             {
                 block += RunBlockLength;
             }
+        }
+
+        if (runs.Count == 0)
+            return new Chunk(offset, [], runs, buffer, 0);
+
+        var zeroBlocks = new bool[ContentHash.BlockCount(count)];
+        zeroBlocks.AsSpan().Fill(true);
+        foreach (var run in runs)
+        {
+            for (var block = (int)((run.Offset - offset) / ContentHash.BlockLength); block <= (int)((run.Offset - offset + run.Length - 1) / ContentHash.BlockLength); block++)
+                zeroBlocks[block] = false;
+        }
+
+        var digests = ContentHash.HashBlocks(buffer.AsSpan(0, count), zeroBlocks);
+        var dataLength = 0;
+        foreach (var run in runs)
+        {
+            var start = (int)(run.Offset - offset);
+            if (start != dataLength)
+                buffer.AsSpan(start, run.Length).CopyTo(buffer.AsSpan(dataLength));
+            dataLength += run.Length;
         }
 
         var chunk = new Chunk(offset, digests, runs, buffer, dataLength);
@@ -159,6 +172,8 @@ internal sealed class SparseZstdEncoder : IDisposable
     {
         try
         {
+            if (chunk.Runs.Count == 0)
+                return; // all zeros: the content hash counts skipped blocks as zero
             contentHash.Append(chunk.Offset, chunk.Digests);
             if (chunk.Stored is { } stored)
             {

@@ -15,7 +15,7 @@ internal sealed class StoredDigest : IDisposable
     /// <summary>Header, record headers, run tables and the end record: taken as they are.</summary>
     public void AppendStructure(ReadOnlySpan<byte> bytes) => hash.AppendData(bytes);
 
-    /// <summary>A record's stored bytes, as the digests of their pieces (<see cref="ContentHash.HashBlocks"/>).</summary>
+    /// <summary>A record's stored bytes, as the digests of their pieces (<see cref="ContentHash.HashBlocks(ReadOnlySpan{byte})"/>).</summary>
     public void AppendPieces(ReadOnlySpan<byte> pieceDigests) => hash.AppendData(pieceDigests);
 
     public byte[] Finish() => hash.GetHashAndReset();
