@@ -78,7 +78,8 @@ public static class PackageWriter
                     var file = files[i];
                     var slot = PaxHeader.MaxLength(EntryName(file));
                     output.Position = position + slot;
-                    var report = progress is null ? null : new Action<long>(done => progress.Report(new PackageProgress(file.RelativePath, i, files.Count, done, 0)));
+                    var total = new FileInfo(Path.Combine(sourceDirectory, file.RelativePath)).Length;
+                    var report = progress is null ? null : new Action<long>(done => progress.Report(new PackageProgress(file.RelativePath, i, files.Count, done, total)));
                     var entry = await StoreFileAsync(file, Path.Combine(sourceDirectory, file.RelativePath), output, options, report, cancellationToken).ConfigureAwait(false);
                     await output.WriteAsync(new byte[PaxHeader.RoundUp(entry.StoredSize) - entry.StoredSize], cancellationToken).ConfigureAwait(false);
                     entries.Add(entry);
