@@ -158,6 +158,40 @@ public class PackageRoundTripTests
     }
 
     [Fact]
+    public async Task Pack_and_extract_report_progress_from_zero_to_each_files_size()
+    {
+        // Given
+        using var folder = new TestFolder();
+        var source = TestAppliance.Create(folder);
+        var packing = new List<PackageProgress>();
+        var extracting = new List<PackageProgress>();
+
+        // When
+        await PackageWriter.CreateAsync(source, TestAppliance.Files, folder["p.vapp"], null, new InlineProgress(packing.Add), Ct);
+        await using (var reader = new PackageReader(File.OpenRead(folder["p.vapp"]), leaveOpen: false))
+            await reader.ExtractAsync(folder["out"], verifyContent: false, new InlineProgress(extracting.Add), Ct);
+
+        // Then: per file, the total is the file's size and what is done only grows up to it
+        foreach (var reports in new[] { packing, extracting })
+        {
+            foreach (var file in reports.GroupBy(r => r.Path))
+            {
+                var size = new FileInfo(Path.Combine(source, file.Key)).Length;
+                file.ShouldAllBe(r => r.BytesTotal == size && r.BytesDone <= size, file.Key);
+                file.Select(r => r.BytesDone).ShouldBeInOrder(SortDirection.Ascending, file.Key);
+                file.Last().BytesDone.ShouldBe(size, file.Key);
+            }
+
+            reports.Select(r => r.Path).Distinct().Count().ShouldBe(TestAppliance.Files.Count);
+        }
+    }
+
+    private sealed class InlineProgress(Action<PackageProgress> report) : IProgress<PackageProgress>
+    {
+        public void Report(PackageProgress value) => report(value);
+    }
+
+    [Fact]
     public async Task Incompressible_disks_are_stored_raw_and_restored_exactly()
     {
         // Given: 12 MiB of random bytes, as an encrypted volume would be
