@@ -91,6 +91,38 @@ public class PackageAndStoreTests
     }
 
     [Fact]
+    public async Task Verify_of_an_installed_appliance_passes_until_a_file_is_changed_then_names_it_with_exit_code_5()
+    {
+        // Given an installed appliance
+        using var work = new TemporaryFolder();
+        var appliance = SmallAppliance(work, "kept", "1.0");
+        var package = Path.Combine(work.Path, "kept.vapp");
+        var root = Path.Combine(work.Path, "store");
+        (await Cli("pack", appliance, "-o", package)).ExitCode.ShouldBe(0);
+        (await Cli("install", package, "--root", root, "--allow-unsigned")).ExitCode.ShouldBe(0);
+
+        // When it is checked, then one of its disks is changed and it is checked again
+        var intact = await Cli("verify", "kept@1.0", "--root", root, "--json");
+        var disk = Directory.EnumerateFiles(Path.Combine(root, "appliances", "kept", "1.0-1"), "*.qcow2", SearchOption.AllDirectories).First();
+        File.SetUnixFileMode(disk, (UnixFileMode)0b110_100_100);
+        using (var stream = new FileStream(disk, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 200;
+            stream.WriteByte(0x5a);
+        }
+
+        var changed = await Cli("verify", "kept", "--root", root);
+        var unknown = await Cli("verify", "nothing-here", "--root", root);
+
+        // Then
+        intact.ExitCode.ShouldBe(0, intact.ToString());
+        JsonDocument.Parse(intact.Stdout).RootElement.EnumerateArray().Single().GetProperty("appliance").GetString().ShouldBe("kept@1.0-1");
+        changed.ExitCode.ShouldBe(5, changed.ToString());
+        changed.Stderr.ShouldContain($"{Path.GetFileName(disk)} changed since it was installed");
+        unknown.ExitCode.ShouldBe(7, unknown.ToString());
+    }
+
+    [Fact]
     public async Task Pack_refuses_an_appliance_whose_disks_are_missing_with_exit_code_3()
     {
         var result = await Cli("pack", Path.Combine(CliRunner.RepositoryRoot, "examples", "wiki"), "-o", "/var/tmp/never.vapp");

@@ -71,23 +71,28 @@ internal static class PackageCommands
 
     public static Command Verify(GlobalOptions globals, Output output)
     {
-        var package = new Argument<string>("PACKAGE") { Description = "The .vapp to check" };
+        var package = new Argument<string>("PACKAGE") { Description = "The .vapp to check, or an installed NAME[@VERSION]" };
         var allowUnsigned = new Option<bool>("--allow-unsigned") { Description = "Check integrity only; an unsigned package then passes" };
         var content = new Option<bool>("--content") { Description = "Also decompress every disk and check the digest of its restored content" };
         var command = new Command("verify", $"""
             Check a package: every file's digest and size against the manifest, no unsafe entries,
             and a signature by a key in the store's trust list ('virt-appliance trust add').
             Exits 0 when both hold, 5 when anything is wrong or the package is unsigned.
+            Given an installed NAME[@VERSION] instead, check that every file of it is still what
+            was installed (size and content digest against the manifest it came with).
 
             Examples:
               virt-appliance verify my-appliance.vapp
               virt-appliance verify my-appliance.vapp --allow-unsigned --json
+              virt-appliance verify my-appliance@1.0
             """)
         {
             package, allowUnsigned, content,
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
+            if (!File.Exists(context.Get(package)) && !context.Get(package).EndsWith(".vapp", StringComparison.Ordinal) && !context.Get(package).Contains('/', StringComparison.Ordinal))
+                return await VerifyInstalledAsync(context, context.Get(package), cancellationToken).ConfigureAwait(false);
             var result = await ProgressDisplay.RunAsync(context.Output, context.Json, "verifying",
                 progress => context.Services.Packages.VerifyAsync(context.Get(package), context.Get(content), progress, cancellationToken)).ConfigureAwait(false);
             var signature = result.Signature;
@@ -120,6 +125,21 @@ internal static class PackageCommands
             return ExitCodes.Integrity;
         });
         return command;
+    }
+
+    private static async Task<int> VerifyInstalledAsync(CommandContext context, string reference, CancellationToken cancellationToken)
+    {
+        var checkedOnes = await ProgressDisplay.RunAsync(context.Output, context.Json, "checking",
+            progress => context.Services.Packages.VerifyInstalledAsync(reference, progress, cancellationToken)).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.Output.Json(checkedOnes.Select(c => new { Appliance = c.Appliance.Id, c.Appliance.Path, Intact = true, Digest = c.Appliance.PackageSha256, Files = c.Manifest.Files.Count }));
+            return ExitCodes.Success;
+        }
+
+        foreach (var (appliance, manifest) in checkedOnes)
+            context.Output.Line($"{appliance.Id}: intact ({manifest.Files.Count} files as installed, package digest {appliance.PackageSha256})");
+        return ExitCodes.Success;
     }
 
     public static Command Trust(GlobalOptions globals, Output output)

@@ -41,6 +41,24 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
     public Task<PackageVerification> VerifyAsync(string package, bool verifyContent, IProgress<PackageProgress>? progress, CancellationToken cancellationToken) =>
         PackageVerifier.VerifyAsync(RequireFile(package, "package"), Store.TrustStore, verifyContent, progress, cancellationToken);
 
+    /// <summary>Checks installed NAME[@VERSION[-RELEASE]] (every match) against the manifests they were installed from.</summary>
+    /// <exception cref="NotFoundException">Nothing installed matches.</exception>
+    /// <exception cref="IntegrityException">A file of one of them is missing or changed.</exception>
+    public async Task<IReadOnlyList<(InstalledAppliance Appliance, Manifest Manifest)>> VerifyInstalledAsync(
+        string reference, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    {
+        var found = await Store.FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0)
+            throw new NotFoundException($"{reference}: no such package file, and nothing installed by that name in {Store.Root}")
+            {
+                Hint = "give a .vapp file, or an installed NAME[@VERSION] from 'virt-appliance list'",
+            };
+        var checkedOnes = new List<(InstalledAppliance, Manifest)>();
+        foreach (var appliance in found)
+            checkedOnes.Add((appliance, await Store.VerifyAsync(appliance, progress, cancellationToken).ConfigureAwait(false)));
+        return checkedOnes;
+    }
+
     public async Task<IReadOnlyList<TrustedKey>> TrustAsync(string keyPath, CancellationToken cancellationToken) =>
         await Store.TrustStore.AddAsync(await File.ReadAllTextAsync(RequireFile(keyPath, "key"), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 

@@ -22,6 +22,9 @@ public sealed class ApplianceStore
     private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
+    /// <summary>The manifest an appliance was installed from, kept in its folder so that it can be checked later.</summary>
+    public const string KeptManifestName = ".manifest.json";
+
     private const UnixFileMode ReadOnlyFileMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private readonly TimeProvider timeProvider;
@@ -134,6 +137,7 @@ public sealed class ApplianceStore
                 });
                 await reader.ExtractAsync(content, options.VerifyContent, stepping, cancellationToken).ConfigureAwait(false);
                 step("extracted");
+                await File.WriteAllBytesAsync(Path.Combine(content, KeptManifestName), header.Manifest.Bytes, cancellationToken).ConfigureAwait(false);
 
                 var size = SealFolder(content);
                 step("sealed");
@@ -172,6 +176,63 @@ public sealed class ApplianceStore
                     _ = indexOpening.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks an installed appliance against the manifest it was installed from: every file there,
+    /// with its size and content digest, and the kept manifest the one the index recorded.
+    /// </summary>
+    /// <returns>The manifest it was checked against.</returns>
+    /// <exception cref="IntegrityException">A file is missing or changed, or the kept manifest is missing or not the installed one.</exception>
+    public async Task<Manifest> VerifyAsync(InstalledAppliance appliance, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appliance);
+        const string reinstall = "remove it and install its package again ('virt-appliance remove', then 'virt-appliance install')";
+        var manifestPath = Path.Combine(appliance.Path, KeptManifestName);
+        if (!File.Exists(manifestPath))
+            throw new IntegrityException($"{appliance.Id}: {manifestPath} is missing, so its files cannot be checked") { Hint = reinstall };
+        var bytes = await File.ReadAllBytesAsync(manifestPath, cancellationToken).ConfigureAwait(false);
+        Manifest manifest;
+        try
+        {
+            manifest = Manifest.Parse(bytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new IntegrityException($"{manifestPath}: {e.Message}", e) { Hint = reinstall };
+        }
+
+        if (manifest.Sha256 != appliance.PackageSha256)
+            throw new IntegrityException($"{manifestPath} is not the manifest of the package installed as {appliance.Id}") { Hint = reinstall };
+
+        var problems = new List<string>();
+        for (var i = 0; i < manifest.Files.Count; i++)
+        {
+            var file = manifest.Files[i];
+            var path = Path.Combine(appliance.Path, file.Path);
+            if (!File.Exists(path))
+            {
+                problems.Add($"{file.Path} is missing");
+                continue;
+            }
+
+            var length = new FileInfo(path).Length;
+            if (length != file.Size)
+            {
+                problems.Add($"{file.Path} is {length} bytes, {file.Size} were installed");
+                continue;
+            }
+
+            progress?.Report(new PackageProgress(file.Path, i, manifest.Files.Count, 0, file.Size));
+            var digest = Convert.ToHexStringLower(await ContentHash.ComputeFileAsync(path, cancellationToken).ConfigureAwait(false));
+            if (digest != file.ContentDigest)
+                problems.Add($"{file.Path} changed since it was installed");
+            progress?.Report(new PackageProgress(file.Path, i, manifest.Files.Count, file.Size, file.Size));
+        }
+
+        if (problems.Count > 0)
+            throw new IntegrityException($"{appliance.Id}: {string.Join("; ", problems)}") { Hint = reinstall };
+        return manifest;
     }
 
     /// <summary>Every installed appliance version, sorted by name, version, release.</summary>
