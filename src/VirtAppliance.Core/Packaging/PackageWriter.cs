@@ -132,6 +132,13 @@ public static class PackageWriter
             File.Move(partial, outputPath, overwrite: true);
             return manifest;
         }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new VirtApplianceException($"{outputPath}: cannot write the package: {e.Message}", e)
+            {
+                Hint = "make room on that file system or write the package elsewhere (-o); nothing was written",
+            };
+        }
         finally
         {
             File.Delete(partial);

@@ -158,6 +158,41 @@ public class PackageRoundTripTests
     }
 
     [Fact]
+    public async Task Pack_onto_a_full_file_system_fails_clearly_and_leaves_the_older_package_as_it_was()
+    {
+        // Given: a 1 MiB tmpfs holding an older package, and 4 MiB of random disk to pack
+        using var folder = new TestFolder();
+        var dir = folder["src"];
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "appliance.xml"), "<image><name>r</name></image>");
+        var bytes = new byte[4 << 20];
+        new Random(3).NextBytes(bytes);
+        File.WriteAllBytes(Path.Combine(dir, "random.img"), bytes);
+        var small = folder["small"];
+        Directory.CreateDirectory(small);
+        Tools.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small);
+        try
+        {
+            var package = Path.Combine(small, "r.vapp");
+            File.WriteAllText(package, "older package");
+
+            // When
+            var error = await Should.ThrowAsync<Errors.VirtApplianceException>(() =>
+                PackageWriter.CreateAsync(dir, [new PackageFile("random.img", PackageFileRole.Disk, "raw")], package, null, null, Ct));
+
+            // Then
+            error.Message.ShouldContain("No space left on device");
+            error.Hint.ShouldNotBeNull().ShouldContain("elsewhere");
+            Directory.GetFiles(small).ShouldBe([package]);
+            File.ReadAllText(package).ShouldBe("older package");
+        }
+        finally
+        {
+            Tools.Run("umount", small);
+        }
+    }
+
+    [Fact]
     public async Task Pack_and_extract_report_progress_from_zero_to_each_files_size()
     {
         // Given
