@@ -61,7 +61,7 @@ public static class PackageWriter
         // Payloads go straight into the package behind room kept for the header entries, which
         // are known only at the end (the manifest holds the payloads' digests): no second copy.
         var time = DateTimeOffset.FromUnixTimeSeconds(options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
-        var headRoom = HeadLength(descriptorBytes, BoundingManifest(descriptorEntry, files), options.Signer, time, signatureMargin: true);
+        var headRoom = HeadLength(descriptorBytes, BoundingManifest(descriptorEntry, files), options.Signer, time);
         var outputFolder = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         var partial = Path.Combine(outputFolder, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
         try
@@ -246,15 +246,15 @@ public static class PackageWriter
         }
     }
 
-    /// <summary>The bytes the descriptor, manifest and signature entries take.</summary>
-    private static int HeadLength(byte[] descriptor, Manifest manifest, PackageSigner? signer, DateTimeOffset time, bool signatureMargin)
+    /// <summary>The most bytes the descriptor, manifest and signature entries can take.</summary>
+    private static int HeadLength(byte[] descriptor, Manifest manifest, PackageSigner? signer, DateTimeOffset time)
     {
         var length = EntryLength(PackageLayout.DescriptorName, descriptor.Length, time) + EntryLength(PackageLayout.ManifestName, manifest.Bytes.Length, time);
         if (signer is not null)
         {
             // A signature's length varies by a few bytes (leading zeros of its numbers); a block covers it.
             var signatureLength = System.Text.Encoding.ASCII.GetByteCount(signer.Sign(manifest.Bytes, TimeProvider.System));
-            length += EntryLength(PackageLayout.SignatureName, signatureLength + (signatureMargin ? PaxHeader.BlockLength : 0), time);
+            length += EntryLength(PackageLayout.SignatureName, signatureLength + PaxHeader.BlockLength, time);
         }
 
         return length;

@@ -213,11 +213,13 @@ internal sealed class SparseZstdDecoder
     {
         var lastBlock = (runs[^1].Offset + runs[^1].Length - 1) / ContentHash.BlockLength;
         var digests = new byte[(lastBlock - firstBlock + 1) * ContentHash.DigestLength];
+        var dataStarts = new int[runs.Length]; // where each run's content begins in data
+        for (var i = 1; i < runs.Length; i++)
+            dataStarts[i] = dataStarts[i - 1] + runs[i - 1].Length;
         byte[]? assembly = null;
         try
         {
             var runIndex = 0;
-            var runStart = 0; // where runs[runIndex] begins in data
             for (var block = firstBlock; block <= lastBlock; block++)
             {
                 var blockStart = block * ContentHash.BlockLength;
@@ -234,7 +236,7 @@ internal sealed class SparseZstdDecoder
                 if (run.Offset <= blockStart && run.Offset + run.Length >= blockStart + blockLength)
                 {
                     // One run covers the block: hash it where it lies.
-                    ContentHash.HashBlocks(data.AsSpan(runStart + (int)(blockStart - run.Offset), blockLength)).CopyTo(digest);
+                    ContentHash.HashBlocks(data.AsSpan(dataStarts[runIndex] + (int)(blockStart - run.Offset), blockLength)).CopyTo(digest);
                 }
                 else
                 {
@@ -246,7 +248,7 @@ internal sealed class SparseZstdDecoder
                         var start = Math.Max(runs[i].Offset, blockStart);
                         var end = Math.Min(runs[i].Offset + runs[i].Length, blockStart + blockLength);
                         if (end > start)
-                            data.AsSpan(DataIndex(runs, runIndex, runStart, i) + (int)(start - runs[i].Offset), (int)(end - start)).CopyTo(view[(int)(start - blockStart)..]);
+                            data.AsSpan(dataStarts[i] + (int)(start - runs[i].Offset), (int)(end - start)).CopyTo(view[(int)(start - blockStart)..]);
                     }
 
                     ContentHash.HashBlocks(view).CopyTo(digest);
@@ -254,10 +256,7 @@ internal sealed class SparseZstdDecoder
 
                 // Move past the runs that end in this block.
                 while (runIndex < runs.Length - 1 && runs[runIndex].Offset + runs[runIndex].Length <= blockStart + blockLength)
-                {
-                    runStart += runs[runIndex].Length;
                     runIndex++;
-                }
             }
         }
         finally
@@ -267,14 +266,6 @@ internal sealed class SparseZstdDecoder
         }
 
         return digests;
-    }
-
-    private static int DataIndex(Run[] runs, int fromIndex, int fromStart, int index)
-    {
-        var start = fromStart;
-        for (var i = fromIndex; i < index; i++)
-            start += runs[i].Length;
-        return start;
     }
 
     private static byte[] Decompress(long offset, int raw, byte[] stored, int storedLength)
