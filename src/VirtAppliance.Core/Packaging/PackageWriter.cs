@@ -78,8 +78,8 @@ public static class PackageWriter
                     var file = files[i];
                     var slot = PaxHeader.MaxLength(EntryName(file));
                     output.Position = position + slot;
-                    var total = new FileInfo(Path.Combine(sourceDirectory, file.RelativePath)).Length;
-                    var report = progress is null ? null : new Action<long>(done => progress.Report(new PackageProgress(file.RelativePath, i, files.Count, done, total)));
+                    var index = i;
+                    var report = progress is null ? null : new Action<long, long>((done, total) => progress.Report(new PackageProgress(file.RelativePath, index, files.Count, done, total)));
                     var entry = await StoreFileAsync(file, Path.Combine(sourceDirectory, file.RelativePath), output, options, report, cancellationToken).ConfigureAwait(false);
                     await output.WriteAsync(new byte[PaxHeader.RoundUp(entry.StoredSize) - entry.StoredSize], cancellationToken).ConfigureAwait(false);
                     entries.Add(entry);
@@ -201,10 +201,11 @@ public static class PackageWriter
 
     /// <summary>Writes one file's stored bytes at the output's position; returns its manifest entry.</summary>
     private static async Task<PackageEntry> StoreFileAsync(
-        PackageFile file, string source, Stream output, PackageWriterOptions options, Action<long>? progress, CancellationToken cancellationToken)
+        PackageFile file, string source, Stream output, PackageWriterOptions options, Action<long, long>? report, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
         var length = RandomAccess.GetLength(handle);
+        var progress = report is null ? null : new Action<long>(done => report(done, length));
         if (file.Role != PackageFileRole.Disk)
         {
             // Small files (kernels, templates) go in as they are: compressing a compressed kernel buys nothing.
