@@ -1,3 +1,4 @@
+using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Hypervisor;
 using VirtAppliance.Core.Services;
 using VirtAppliance.Core.Store;
@@ -5,22 +6,19 @@ using VirtAppliance.Libvirt;
 
 namespace VirtAppliance.Cli;
 
-/// <summary>The application services of one CLI run over one store root (the web server wires the same ones).</summary>
+/// <summary>The application services of one CLI run over one store root; a verb calls one method of one of them.</summary>
 internal sealed class Services
 {
     public Services(string root, IHypervisorConnector? connector = null)
     {
-        Connector = connector ?? new LibvirtConnector();
+        connector ??= new LibvirtConnector();
         var store = new ApplianceStore(root, TimeProvider.System);
         Appliances = new ApplianceService(reference => store.FindAsync(reference, CancellationToken.None).GetAwaiter().GetResult().LastOrDefault()?.Path);
-        Host = new HostService(Connector, Appliances);
+        Host = new HostService(connector, Appliances);
         Packages = new PackageService(store, TimeProvider.System);
-        Instances = new InstanceService(store, Connector, TimeProvider.System);
+        Store = new StoreService(store);
+        Instances = new InstanceService(store, connector, DeploymentSettings.Default);
     }
-
-    public InstanceService Instances { get; }
-
-    public IHypervisorConnector Connector { get; }
 
     public ApplianceService Appliances { get; }
 
@@ -28,7 +26,9 @@ internal sealed class Services
 
     public PackageService Packages { get; }
 
-    /// <summary>The VMs deployed from an installed appliance (remove refuses while there are any).</summary>
-    public Task<IReadOnlyList<string>> InstancesUsingAsync(InstalledAppliance appliance, CancellationToken cancellationToken) =>
-        Instances.UsersOfAsync(appliance, cancellationToken);
+    public StoreService Store { get; }
+
+    public InstanceService Instances { get; }
+
+    public DemoService Demo { get; } = new();
 }

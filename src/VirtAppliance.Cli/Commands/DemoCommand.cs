@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using VirtAppliance.Core;
+using VirtAppliance.Core.Services;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Capabilities;
-using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Errors;
 
 namespace VirtAppliance.Cli.Commands;
@@ -36,7 +35,7 @@ internal static class DemoCommand
             {
                 Hint = "run it from a checkout: ./virt-appliance demo (or make demo)",
             };
-            var demo = new Demo(context.Output, source, Environment.GetEnvironmentVariable(HostMatchOptions.VirtTypeVariable) is { Length: > 0 } forced ? forced : "qemu");
+            var demo = new Demo(context.Output, context.Services.Demo, source, Environment.GetEnvironmentVariable(HostMatchOptions.VirtTypeVariable) is { Length: > 0 } forced ? forced : "qemu");
             var clock = Stopwatch.StartNew();
             await demo.CleanAsync().ConfigureAwait(false);
             var exitCode = await demo.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -51,7 +50,7 @@ internal static class DemoCommand
         return command;
     }
 
-    private sealed class Demo(Output output, string source, string virtType)
+    private sealed class Demo(Output output, DemoService demo, string source, string virtType)
     {
         private int step;
 
@@ -59,14 +58,14 @@ internal static class DemoCommand
         {
             Explain("Build the bundled appliance from Debian packages: a kernel, a busybox initramfs, ext4 disks. "
                 + "Three versions: 1.0 writes a line to its user disk at every boot, 2.0 reads it, 3.0 is broken.");
-            var fixtures = RunTool(Path.Combine(source, "tests", "fixtures", "build-appliances.sh"), [Path.Combine(DemoRoot, "build")]).Trim().Split('\n')[^1];
+            var fixtures = await demo.BuildAppliancesAsync(source, Path.Combine(DemoRoot, "build"), cancellationToken).ConfigureAwait(false);
             var v1 = Path.Combine(fixtures, "tiny-1.0");
             var v2 = Path.Combine(fixtures, "tiny-2.0");
             var packages = Path.Combine(DemoRoot, "packages");
             Directory.CreateDirectory(packages);
 
-            var key = SupplierKey();
-            var signing = key is null ? [] : new[] { "--sign-key", key.Value.Secret };
+            var key = await demo.MakeSupplierKeyAsync(Path.Combine(DemoRoot, "gnupg"), cancellationToken).ConfigureAwait(false);
+            var signing = key is null ? [] : new[] { "--sign-key", key.SecretKeyFile };
             var steps = new List<(string Explanation, string[] Args)>
             {
                 ("An appliance is a folder: appliance.xml (metadata) next to its disk images. 'inspect' shows its boots "
@@ -79,7 +78,7 @@ internal static class DemoCommand
                 ("Version 2.0 is packed the same way.", ["pack", v2, "-o", Path.Combine(packages, "tiny-2.0.vapp"), .. signing]),
             };
             if (key is not null)
-                steps.Add(("The store trusts the supplier's public key; 'verify' then checks every digest and the signature.", ["trust", "add", key.Value.Public]));
+                steps.Add(("The store trusts the supplier's public key; 'verify' then checks every digest and the signature.", ["trust", "add", key.PublicKeyFile]));
             steps.AddRange(new (string, string[])[]
             {
                 ("'verify' checks a package before anything is installed.", ["verify", Path.Combine(packages, "tiny-1.0.vapp"), .. Unsigned(key)]),
@@ -146,34 +145,10 @@ internal static class DemoCommand
         {
             output.Line();
             output.Line(explanation);
-            foreach (var line in ConsoleLog.ReadLines(Path.Combine(DemoRoot, "instances", vm, "console.log")).Where(line => line.StartsWith("virt-appliance:", StringComparison.Ordinal)))
+            foreach (var line in demo.ConsoleLines(DemoRoot, vm).Where(line => line.StartsWith("virt-appliance:", StringComparison.Ordinal)))
                 output.Line("  | " + line);
         }
 
-        private static string[] Unsigned((string Secret, string Public)? key) => key is null ? ["--allow-unsigned"] : [];
-
-        /// <summary>A throwaway supplier key made with gpg, so the demo signs like a real supplier would.</summary>
-        private static (string Secret, string Public)? SupplierKey()
-        {
-            var home = Path.Combine(DemoRoot, "gnupg");
-            Directory.CreateDirectory(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            try
-            {
-                const string user = "Demo Supplier <supplier@demo.invalid>";
-                RunTool("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", user, "ed25519", "sign", "never"]);
-                var secret = Path.Combine(home, "supplier-secret.asc");
-                var publicKey = Path.Combine(home, "supplier-public.asc");
-                File.WriteAllText(secret, RunTool("gpg", ["--homedir", home, "--armor", "--export-secret-keys", user]));
-                File.WriteAllText(publicKey, RunTool("gpg", ["--homedir", home, "--armor", "--export", user]));
-                return (secret, publicKey);
-            }
-            catch (VirtApplianceException)
-            {
-                return null;
-            }
-        }
-
-        private static string RunTool(string program, IReadOnlyList<string> args) =>
-            ExternalTool.RunAsync(program, args, "make demo installs what the demo needs", CancellationToken.None).GetAwaiter().GetResult();
+        private static string[] Unsigned(SupplierKey? key) => key is null ? ["--allow-unsigned"] : [];
     }
 }

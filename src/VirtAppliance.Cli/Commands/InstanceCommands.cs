@@ -2,7 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Deployment;
-using VirtAppliance.Core.Services;
 
 namespace VirtAppliance.Cli.Commands;
 
@@ -49,18 +48,31 @@ internal static class InstanceCommands
 
     public static Command Vms(GlobalOptions globals, Output output)
     {
+        var connect = new HostOptions().Connect;
+        var repair = new Option<bool>("--repair") { Description = "Adopt into the index the domains that carry virt-appliance metadata but have no index row" };
         var command = new Command("vms", """
             List the VMs deployed from appliances: appliance, version-release, libvirt state, disks
             (target, role, format, path, sizes) and the serial console log. A VM whose domain was
-            removed outside virt-appliance is shown as missing.
+            removed outside virt-appliance is shown as missing. Domains at --connect that carry
+            virt-appliance metadata but are not in the store's index (the index was lost or
+            restored from a backup) are shown as "not in the index"; --repair adopts them again
+            (from their metadata and the installed appliance's descriptor; they have no rollback
+            target afterwards).
 
             Examples:
               virt-appliance vms
               virt-appliance vms --json
-            """);
+              virt-appliance vms --repair
+            """)
+        {
+            connect, repair,
+        };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var vms = await context.Services.Instances.ListAsync(cancellationToken).ConfigureAwait(false);
+            var inventory = await context.Services.Instances.ListAsync(HostOptions.ConnectionUri(context.Get(connect)), context.Get(repair), cancellationToken).ConfigureAwait(false);
+            var vms = inventory.Instances;
+            foreach (var problem in inventory.Problems)
+                context.Output.Error($"virt-appliance: {problem}");
             if (context.Json)
             {
                 context.Output.Json(vms.Select(VmJson.From));
@@ -74,12 +86,14 @@ internal static class InstanceCommands
             var table = new Table().AddColumns("name", "appliance", "version", "state", "disks", "console log");
             foreach (var vm in vms)
             {
-                var disks = string.Join("\n", vm.Record.Disks.Select(disk =>
-                    $"{disk.Target} {disk.Role.ToString().ToLowerInvariant()} {disk.Format} {Sizes.Bytes(FileAllocation.AllocatedBytes(disk.Path) ?? 0)} used"));
+                var disks = string.Join("\n", vm.Disks.Select(usage =>
+                    $"{usage.Disk.Target} {usage.Disk.Role.ToString().ToLowerInvariant()} {usage.Disk.Format} {Sizes.Bytes(usage.AllocatedBytes ?? 0)} used"));
                 table.AddRow(Markup.Escape(vm.Record.Name), Markup.Escape(vm.Record.Appliance), Markup.Escape($"{vm.Record.Version}-{vm.Record.Release}"),
                     Markup.Escape(VmJson.StateText(vm)), Markup.Escape(disks), Markup.Escape(vm.Record.ConsoleLog));
             }
             context.Output.Console.Write(table);
+            if (!context.Get(repair) && vms.Any(vm => vm.Unindexed))
+                context.Output.Line("some VMs are not in the index: 'virt-appliance vms --repair' adopts them");
             return ExitCodes.Success;
         });
         return command;

@@ -130,15 +130,15 @@ internal static class PackageCommands
     private static async Task<int> VerifyInstalledAsync(CommandContext context, string reference, CancellationToken cancellationToken)
     {
         var checkedOnes = await ProgressDisplay.RunAsync(context.Output, context.Json, "checking",
-            progress => context.Services.Packages.VerifyInstalledAsync(reference, progress, cancellationToken)).ConfigureAwait(false);
+            progress => context.Services.Store.VerifyInstalledAsync(reference, progress, cancellationToken)).ConfigureAwait(false);
         if (context.Json)
         {
-            context.Output.Json(checkedOnes.Select(c => new { Appliance = c.Appliance.Id, c.Appliance.Path, Intact = true, Digest = c.Appliance.PackageSha256, Files = c.Manifest.Files.Count }));
+            context.Output.Json(checkedOnes.Select(c => new { Appliance = c.Appliance.Id, c.Appliance.Path, Intact = true, Digest = c.Appliance.PackageSha256, c.Files }));
             return ExitCodes.Success;
         }
 
-        foreach (var (appliance, manifest) in checkedOnes)
-            context.Output.Line($"{appliance.Id}: intact ({manifest.Files.Count} files as installed, package digest {appliance.PackageSha256})");
+        foreach (var (appliance, files) in checkedOnes)
+            context.Output.Line($"{appliance.Id}: intact ({files} files as installed, package digest {appliance.PackageSha256})");
         return ExitCodes.Success;
     }
 
@@ -156,7 +156,7 @@ internal static class PackageCommands
         var add = new Command("add", "Trust the key(s) in an armored public key file.") { keyFile };
         CliApplication.SetHandler(add, globals, output, async (context, cancellationToken) =>
         {
-            var added = await context.Services.Packages.TrustAsync(context.Get(keyFile), cancellationToken).ConfigureAwait(false);
+            var added = await context.Services.Store.TrustAsync(context.Get(keyFile), cancellationToken).ConfigureAwait(false);
             if (context.Json)
                 context.Output.Json(added);
             else
@@ -167,7 +167,7 @@ internal static class PackageCommands
         var list = new Command("list", "List the trusted keys.");
         CliApplication.SetHandler(list, globals, output, async (context, cancellationToken) =>
         {
-            var keys = await context.Services.Packages.Store.TrustStore.ListAsync(cancellationToken).ConfigureAwait(false);
+            var keys = await context.Services.Store.ListTrustedAsync(cancellationToken).ConfigureAwait(false);
             if (context.Json)
                 context.Output.Json(keys);
             else if (keys.Count == 0)
@@ -185,7 +185,7 @@ internal static class PackageCommands
         var remove = new Command("remove", "Stop trusting a key.") { fingerprint };
         CliApplication.SetHandler(remove, globals, output, async (context, cancellationToken) =>
         {
-            var removed = await context.Services.Packages.Store.TrustStore.RemoveAsync(context.Get(fingerprint), cancellationToken).ConfigureAwait(false);
+            var removed = await context.Services.Store.UntrustAsync(context.Get(fingerprint), cancellationToken).ConfigureAwait(false);
             if (context.Json)
                 context.Output.Json(removed);
             else

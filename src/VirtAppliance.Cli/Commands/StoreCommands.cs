@@ -28,7 +28,7 @@ internal static class StoreCommands
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var result = await ProgressDisplay.RunAsync(context.Output, context.Json, "installing",
-                progress => context.Services.Packages.InstallAsync(context.Get(package), context.Get(allowUnsigned), progress, cancellationToken)).ConfigureAwait(false);
+                progress => context.Services.Store.InstallAsync(context.Get(package), context.Get(allowUnsigned), progress, cancellationToken)).ConfigureAwait(false);
             var appliance = result.Appliance;
             if (context.Json)
                 context.Output.Json(new { Installed = appliance, result.AlreadyInstalled });
@@ -52,7 +52,7 @@ internal static class StoreCommands
             """);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var installed = await context.Services.Packages.Store.ListAsync(cancellationToken).ConfigureAwait(false);
+            var installed = await context.Services.Store.ListAsync(cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
                 context.Output.Json(installed);
@@ -77,7 +77,8 @@ internal static class StoreCommands
     {
         var reference = new Argument<string>("NAME[@VERSION]") { Description = "The installed appliance (one version)" };
         var command = new Command("remove", """
-            Remove an installed appliance version. Refused (exit 8) while VMs deployed from it exist.
+            Remove an installed appliance version. Refused (exit 8) while a VM runs it or keeps it as
+            its rollback target.
 
             Examples:
               virt-appliance remove my-appliance@1.0-1
@@ -87,7 +88,7 @@ internal static class StoreCommands
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var removed = await context.Services.Packages.Store.RemoveAsync(context.Get(reference), context.Services.InstancesUsingAsync, cancellationToken).ConfigureAwait(false);
+            var removed = await context.Services.Store.RemoveAsync(context.Get(reference), cancellationToken).ConfigureAwait(false);
             if (context.Json)
                 context.Output.Json(new { Removed = removed });
             else
@@ -107,7 +108,7 @@ internal static class StoreCommands
             """);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var removed = await context.Services.Packages.Store.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
+            var removed = await context.Services.Store.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
             if (context.Json)
                 context.Output.Json(new { Removed = removed });
             else

@@ -76,12 +76,18 @@ internal sealed class Output
                     ["message"] = error.Message,
                     ["hint"] = hint,
                     ["problems"] = JsonSerializer.SerializeToNode(problems.Select(ProblemJson.From), JsonOptions),
+                    ["failed_step"] = OperationFailure.FailedStep(error),
+                    ["failed_undo"] = JsonSerializer.SerializeToNode(OperationFailure.FailedUndos(error), JsonOptions),
                 },
             };
             Out.WriteLine(body.ToJsonString(JsonOptions));
         }
         Problems(problems);
         ErrorWriter.WriteLine($"virt-appliance: error: {error.Message}");
+        if (OperationFailure.FailedStep(error) is { } step)
+            ErrorWriter.WriteLine($"  failed at: {step}");
+        foreach (var undo in OperationFailure.FailedUndos(error))
+            ErrorWriter.WriteLine($"  NOT UNDONE: {undo}");
         if (hint is not null)
             ErrorWriter.WriteLine($"  what to do: {hint}");
         if (debug)

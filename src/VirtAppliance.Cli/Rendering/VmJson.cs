@@ -1,7 +1,5 @@
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Hypervisor;
-using VirtAppliance.Core.Images;
-using VirtAppliance.Core.Services;
 
 namespace VirtAppliance.Cli.Rendering;
 
@@ -21,15 +19,16 @@ internal static class VmJson
             PackageSha256 = record.PackageSha256,
             State = StateText(status),
             DomainMissing = status.DomainMissing,
+            Unindexed = status.Unindexed,
             Uri = record.Uri,
-            Disks = record.Disks.Select(disk => new
+            Disks = status.Disks.Select(usage => new
             {
-                disk.Target,
-                Role = disk.Role.ToString().ToLowerInvariant(),
-                disk.Format,
-                disk.Path,
-                VirtualSize = File.Exists(disk.Path) ? ImageInspector.InspectAsync(disk.Path, CancellationToken.None).GetAwaiter().GetResult().VirtualSize : (long?)null,
-                AllocatedSize = FileAllocation.AllocatedBytes(disk.Path),
+                usage.Disk.Target,
+                Role = usage.Disk.Role.ToString().ToLowerInvariant(),
+                usage.Disk.Format,
+                usage.Disk.Path,
+                VirtualSize = usage.VirtualSize,
+                AllocatedSize = usage.AllocatedBytes,
             }),
             ConsoleLog = record.ConsoleLog,
             Previous = record.Previous is { } previous ? $"{previous.Version}-{previous.Release}" : null,
@@ -38,7 +37,7 @@ internal static class VmJson
 
     public static string StateText(InstanceStatus status) =>
         status.DomainMissing ? "missing (domain removed outside virt-appliance)"
-        : status.State switch
+        : (status.Unindexed ? "not in the index, " : "") + status.State switch
         {
             DomainState.Running => "running",
             DomainState.ShutOff => "shut off",

@@ -65,6 +65,19 @@ public sealed class ApplianceStore
 
     private string IndexPath => Path.Combine(Root, "index.db");
 
+    /// <summary>Each VM's own folder (overlays, scratch and user disks, console log) is ROOT/instances/VM.</summary>
+    public string InstancesFolder => Path.Combine(Root, "instances");
+
+    /// <summary>User disks of undeployed VMs go to ROOT/kept/VM-TIME/.</summary>
+    public string KeptFolder => Path.Combine(Root, "kept");
+
+    /// <summary>Opens the index for the deployment engine (instances are rows of the same index).</summary>
+    internal Task<StoreIndex> OpenIndexAsync(CancellationToken cancellationToken)
+    {
+        EnsureLayout();
+        return StoreIndex.OpenAsync(IndexPath, cancellationToken);
+    }
+
     private string LockPath => Path.Combine(Root, ".lock");
 
     /// <summary>Installs a package file. See <see cref="InstallAsync(Stream, string, InstallOptions?, IProgress{PackageProgress}?, CancellationToken)"/>.</summary>
@@ -159,7 +172,7 @@ public sealed class ApplianceStore
                     signature.Status == SignatureStatus.Trusted ? signature.Fingerprint : null,
                     signature.Status == SignatureStatus.Trusted ? signature.UserId : null,
                     size, timeProvider.GetUtcNow(), target);
-                await index.InsertAsync(appliance, cancellationToken).ConfigureAwait(false);
+                await index.InsertApplianceAsync(appliance, cancellationToken).ConfigureAwait(false);
                 step("indexed");
                 return new InstallResult(appliance, AlreadyInstalled: false);
             }
@@ -241,7 +254,7 @@ public sealed class ApplianceStore
         if (!File.Exists(IndexPath))
             return [];
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
-        return await index.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        return await index.ListAppliancesAsync(null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Finds NAME, NAME@VERSION or NAME@VERSION-RELEASE; with several matches the highest sorts last.</summary>
@@ -251,38 +264,48 @@ public sealed class ApplianceStore
         if (!File.Exists(IndexPath))
             return [];
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
-        return [.. (await index.ListAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version))];
+        return [.. (await index.ListAppliancesAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version))];
     }
 
     /// <summary>
-    /// Removes NAME[@VERSION[-RELEASE]], which must match exactly one installed version.
-    /// <paramref name="instancesUsing"/> names the VMs deployed from it; when it names any, nothing is removed.
+    /// Removes NAME[@VERSION[-RELEASE]], which must match exactly one installed version, and only
+    /// while no instance runs it or keeps it as its rollback target (the index rows are its leases).
     /// </summary>
     /// <exception cref="NotFoundException">Nothing matches.</exception>
-    /// <exception cref="ConflictException">Several versions match, or VMs use it, or the store is locked.</exception>
-    public async Task<InstalledAppliance> RemoveAsync(
-        string reference, Func<InstalledAppliance, CancellationToken, Task<IReadOnlyList<string>>>? instancesUsing, CancellationToken cancellationToken)
+    /// <exception cref="ConflictException">Several versions match, or VMs hold it, or the store is locked.</exception>
+    public async Task<InstalledAppliance> RemoveAsync(string reference, CancellationToken cancellationToken)
     {
         var (name, version) = SplitReference(reference);
         EnsureLayout();
         using var storeLock = await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
         await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
-        var matches = (await index.ListAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version)).ToList();
+        var matches = (await index.ListAppliancesAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version)).ToList();
         if (matches.Count == 0)
             throw new NotFoundException($"no installed appliance matches '{reference}'") { Hint = "list what is installed with 'virt-appliance list'" };
         if (matches.Count > 1)
             throw new ConflictException($"'{reference}' matches {string.Join(", ", matches.Select(m => m.Id))}") { Hint = "say which one: NAME@VERSION-RELEASE" };
 
         var appliance = matches[0];
-        if (instancesUsing is not null)
+        var holders = await index.InstancesHoldingAsync(appliance, cancellationToken).ConfigureAwait(false);
+        if (holders.Count > 0)
         {
-            var users = await instancesUsing(appliance, cancellationToken).ConfigureAwait(false);
-            if (users.Count > 0)
-                throw new ConflictException($"{appliance.Id} is in use by {string.Join(", ", users)}") { Hint = "undeploy those VMs first" };
+            var running = holders.Where(h => !h.AsRollbackTarget).Select(h => h.Name).ToList();
+            var keeping = holders.Where(h => h.AsRollbackTarget).Select(h => h.Name).ToList();
+            var reasons = new List<string>();
+            if (running.Count > 0)
+                reasons.Add($"{string.Join(", ", running)} run{(running.Count == 1 ? "s" : "")} it");
+            if (keeping.Count > 0)
+                reasons.Add($"{string.Join(", ", keeping)} keep{(keeping.Count == 1 ? "s" : "")} it as {(keeping.Count == 1 ? "its" : "their")} rollback target");
+            throw new ConflictException($"{appliance.Id} is in use: {string.Join("; ", reasons)}")
+            {
+                Hint = keeping.Count > 0 && running.Count == 0
+                    ? "undeploy those VMs, or update them again so that they no longer roll back to it"
+                    : "undeploy those VMs first (or update them to another version)",
+            };
         }
 
-        await index.DeleteAsync(appliance, cancellationToken).ConfigureAwait(false);
+        await index.DeleteApplianceAsync(appliance, cancellationToken).ConfigureAwait(false);
         DiscardFolder(FolderOf(appliance.Name, appliance.Version, appliance.Release));
         return appliance;
     }
@@ -333,7 +356,7 @@ public sealed class ApplianceStore
     private async Task<int> RecoverAsync(StoreIndex index, CancellationToken cancellationToken)
     {
         // By name, not by recorded path: the root may be reached through another path than at install.
-        var known = (await index.ListAsync(null, cancellationToken).ConfigureAwait(false))
+        var known = (await index.ListAppliancesAsync(null, cancellationToken).ConfigureAwait(false))
             .Select(a => FolderOf(a.Name, a.Version, a.Release)).ToHashSet(StringComparer.Ordinal);
         var removed = 0;
         foreach (var nameFolder in Directory.EnumerateDirectories(AppliancesFolder))
@@ -356,7 +379,7 @@ public sealed class ApplianceStore
 
     private async Task<InstalledAppliance?> FindSameAsync(StoreIndex index, ApplianceIdentity id, Manifest manifest, string source, CancellationToken cancellationToken)
     {
-        var existing = await index.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        var existing = await index.FindApplianceAsync(id, cancellationToken).ConfigureAwait(false);
         if (existing is null)
             return null;
         if (existing.PackageSha256 == manifest.Sha256)

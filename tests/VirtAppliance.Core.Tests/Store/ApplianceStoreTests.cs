@@ -174,8 +174,8 @@ public class ApplianceStoreTests(GpgKeys gpg) : IClassFixture<GpgKeys>
         await store.InstallAsync(await TestAppliance.PackAsync(folder, version: "2.0"), Unsigned, null, Ct);
 
         // When
-        var ambiguous = await Should.ThrowAsync<ConflictException>(() => store.RemoveAsync("tiny", null, Ct));
-        var removed = await store.RemoveAsync("tiny@1.0", null, Ct);
+        var ambiguous = await Should.ThrowAsync<ConflictException>(() => store.RemoveAsync("tiny", Ct));
+        var removed = await store.RemoveAsync("tiny@1.0", Ct);
 
         // Then
         ambiguous.Message.ShouldContain("tiny@2.0-1");
@@ -185,28 +185,59 @@ public class ApplianceStoreTests(GpgKeys gpg) : IClassFixture<GpgKeys>
     }
 
     [Fact]
-    public async Task Remove_refuses_an_appliance_in_use()
+    public async Task Remove_refuses_an_appliance_that_VMs_run_or_keep_as_rollback_target()
+    {
+        // Given: web1 and web2 run 1.0; web3 runs 2.0 and would roll back to 1.0
+        using var folder = new TestFolder();
+        var store = new ApplianceStore(folder["root"]);
+        var v1 = (await store.InstallAsync(await TestAppliance.PackAsync(folder, version: "1.0"), Unsigned, null, Ct)).Appliance;
+        var v2 = (await store.InstallAsync(await TestAppliance.PackAsync(folder, version: "2.0"), Unsigned, null, Ct)).Appliance;
+        using (var index = await store.OpenIndexAsync(Ct))
+        {
+            await index.SaveInstanceAsync(Instance("web1", v1), Ct);
+            await index.SaveInstanceAsync(Instance("web2", v1), Ct);
+            await index.SaveInstanceAsync(Instance("web3", v2) with { Previous = new InstancePrevious(v1.Version, v1.Release, v1.PackageSha256, [], "<domain/>") }, Ct);
+        }
+        var before = await StoreSnapshot.TakeAsync(store.Root);
+
+        // When
+        var error = await Should.ThrowAsync<ConflictException>(() => store.RemoveAsync("tiny@1.0", Ct));
+
+        // Then
+        error.Message.ShouldContain("web1, web2 run it");
+        error.Message.ShouldContain("web3 keeps it as its rollback target");
+        (await StoreSnapshot.TakeAsync(store.Root)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Remove_of_a_rollback_target_only_says_how_to_release_it()
     {
         // Given
         using var folder = new TestFolder();
         var store = new ApplianceStore(folder["root"]);
-        await store.InstallAsync(await TestAppliance.PackAsync(folder), Unsigned, null, Ct);
-        var before = await StoreSnapshot.TakeAsync(store.Root);
+        var v1 = (await store.InstallAsync(await TestAppliance.PackAsync(folder, version: "1.0"), Unsigned, null, Ct)).Appliance;
+        var v2 = (await store.InstallAsync(await TestAppliance.PackAsync(folder, version: "2.0"), Unsigned, null, Ct)).Appliance;
+        using (var index = await store.OpenIndexAsync(Ct))
+            await index.SaveInstanceAsync(Instance("web3", v2) with { Previous = new InstancePrevious(v1.Version, v1.Release, v1.PackageSha256, [], "<domain/>") }, Ct);
 
         // When
-        var error = await Should.ThrowAsync<ConflictException>(() => store.RemoveAsync("tiny", (_, _) => Task.FromResult<IReadOnlyList<string>>(["web1", "web2"]), Ct));
+        var error = await Should.ThrowAsync<ConflictException>(() => store.RemoveAsync("tiny@1.0", Ct));
 
         // Then
-        error.Message.ShouldContain("web1, web2");
-        (await StoreSnapshot.TakeAsync(store.Root)).ShouldBe(before);
+        error.Message.ShouldBe("tiny@1.0-1 is in use: web3 keeps it as its rollback target");
+        error.Hint.ShouldNotBeNull().ShouldContain("no longer roll back");
     }
+
+    private static InstanceRecord Instance(string name, InstalledAppliance appliance) =>
+        new(name, Guid.NewGuid(), appliance.Name, appliance.Version, appliance.Release, appliance.PackageSha256, "test:///default",
+            $"/nowhere/{name}", "default", "qemu", [], DateTimeOffset.UnixEpoch, Previous: null);
 
     [Fact]
     public async Task Remove_of_something_not_installed_is_not_found()
     {
         using var folder = new TestFolder();
         var store = new ApplianceStore(folder["root"]);
-        await Should.ThrowAsync<NotFoundException>(() => store.RemoveAsync("nothing@1", null, Ct));
+        await Should.ThrowAsync<NotFoundException>(() => store.RemoveAsync("nothing@1", Ct));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VirtAppliance.Core.Services;
+namespace VirtAppliance.Core.Images;
 
 /// <summary>How many bytes a (possibly sparse) file occupies on disk; .NET exposes no st_blocks.</summary>
 public static partial class FileAllocation

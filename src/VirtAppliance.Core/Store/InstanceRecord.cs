@@ -1,4 +1,4 @@
-namespace VirtAppliance.Core.Deployment;
+namespace VirtAppliance.Core.Store;
 
 /// <summary>A VM deployed from an installed appliance version, as the store index records it.</summary>
 /// <param name="Uri">The libvirt URI the domain was defined on.</param>

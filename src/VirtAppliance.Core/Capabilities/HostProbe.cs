@@ -1,9 +1,8 @@
-using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
 
-namespace VirtAppliance.Core.Services;
+namespace VirtAppliance.Core.Capabilities;
 
 /// <summary>Reads what the host check needs from a live hypervisor: capabilities, and domain capabilities for the arches the boots want.</summary>
 internal static class HostProbe

@@ -1,4 +1,4 @@
-namespace VirtAppliance.Core.Deployment;
+namespace VirtAppliance.Core.Store;
 
 /// <summary>What an instance ran before an update: enough to return to it.</summary>
 /// <param name="DomainXml">The libvirt definition it had (file in the instance folder).</param>

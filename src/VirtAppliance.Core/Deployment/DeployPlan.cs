@@ -1,0 +1,89 @@
+using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Store;
+
+namespace VirtAppliance.Core.Deployment;
+
+/// <summary>
+/// deploy: resolve → host check → names free → (under the store lock) for each VM: disks → record →
+/// define → (lock released) for each VM: start → wait healthy. The index row is written before the
+/// domain, under the lock, because it is the lease that keeps 'remove' from deleting the images the
+/// overlays are made on. One deploy is one change: when any VM fails, every VM it made goes.
+/// </summary>
+internal static class DeployPlan
+{
+    public static async Task<IReadOnlyList<InstanceRecord>> RunAsync(DeploymentContext context, DeployRequest request, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        InstalledAppliance installed = null!;
+        ApplianceDescriptor descriptor = null!;
+        HostChoice choice = null!;
+        IDisposable? storeLock = null;
+        var records = new InstanceRecord?[names.Count];
+        var plan = new Plan($"deploy {request.Name}", context.Settings.Hooks);
+
+        plan.Add("resolve", async token =>
+        {
+            installed = await context.ResolveAsync(request.Appliance, token).ConfigureAwait(false);
+            descriptor = DeploymentContext.Load(installed);
+        });
+        plan.Add("host check", () => choice = HostProbe.Check(context.Hypervisor, descriptor, request.Match).RequireFit());
+        plan.Add("names", async token =>
+        {
+            foreach (var name in names)
+                await EnsureFreeAsync(context, name, token).ConfigureAwait(false);
+        });
+        plan.Add("lock", async token => storeLock = await context.Store.LockAsync(token).ConfigureAwait(false), () => storeLock?.Dispose());
+        for (var position = 0; position < names.Count; position++)
+        {
+            var name = names[position];
+            var slot = position;
+            var folder = Path.Combine(context.Store.InstancesFolder, name);
+            IReadOnlyList<InstanceDisk> disks = [];
+            plan.Add($"{name}: disks", async token =>
+            {
+                if (!Directory.Exists(installed.Path))
+                    throw new NotFoundException($"{installed.Id} was removed while deploying") { Hint = "install it again" };
+                Directory.CreateDirectory(context.Store.InstancesFolder, InstanceDisks.PublicFolderMode);
+                Directory.CreateDirectory(folder, InstanceDisks.PublicFolderMode);
+                context.Report($"deploying {name} from {installed.Id}");
+                disks = await InstanceDisks.CreateAsync(installed, descriptor, choice, folder, keepUserDisks: null, token).ConfigureAwait(false);
+            }, () =>
+            {
+                if (Directory.Exists(folder))
+                    Directory.Delete(folder, recursive: true);
+            });
+            plan.Add($"{name}: record", async token =>
+            {
+                records[slot] = new InstanceRecord(name, Guid.NewGuid(), installed.Name, installed.Version, installed.Release, installed.PackageSha256,
+                    context.Hypervisor.Uri, folder, request.Network, choice.DomainType.ToXml(), disks, context.Settings.Time.GetUtcNow(), Previous: null);
+                await context.Index.SaveInstanceAsync(records[slot]!, token).ConfigureAwait(false);
+            }, () => context.Index.DeleteInstanceAsync(name, CancellationToken.None));
+            plan.Add($"{name}: define", () => context.Hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, records[slot]!)), () => context.Power.Remove(name));
+        }
+        plan.Add("unlock", () => storeLock?.Dispose());
+        if (request.Start)
+        {
+            for (var position = 0; position < names.Count; position++)
+            {
+                var name = names[position];
+                var slot = position;
+                plan.Add($"{name}: start", () =>
+                {
+                    context.Report($"starting {name}");
+                    context.Power.Start(records[slot]!);
+                });
+                plan.Add($"{name}: wait healthy", token => context.Power.WaitHealthyAsync(records[slot]!, descriptor, context.Progress, token));
+            }
+        }
+
+        await plan.RunAsync(cancellationToken).ConfigureAwait(false);
+        return [.. records.Select(record => record!)];
+    }
+
+    private static async Task EnsureFreeAsync(DeploymentContext context, string name, CancellationToken cancellationToken)
+    {
+        if (await context.Index.FindInstanceAsync(name, cancellationToken).ConfigureAwait(false) is not null || context.Hypervisor.FindDomain(name) is not null)
+            throw new ConflictException($"a VM named '{name}' exists already") { Hint = "choose another --name, or undeploy the existing one" };
+    }
+}

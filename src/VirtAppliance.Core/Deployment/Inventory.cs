@@ -1,0 +1,101 @@
+using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.DomainXml;
+using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Images;
+using VirtAppliance.Core.Store;
+
+namespace VirtAppliance.Core.Deployment;
+
+/// <summary>
+/// Which VMs exist: the index's rows with their domains' live state, and domains that carry our
+/// metadata without a row (the association lives in libvirt too, so a lost index loses nothing).
+/// </summary>
+internal static class Inventory
+{
+    public static async Task<InstanceStatus> StatusAsync(InstanceRecord record, DomainState? state, bool domainMissing, bool unindexed, CancellationToken cancellationToken)
+    {
+        var disks = new List<DiskUsage>();
+        foreach (var disk in record.Disks)
+        {
+            long? virtualSize = null;
+            if (File.Exists(disk.Path))
+            {
+                try
+                {
+                    virtualSize = (await ImageInspector.InspectAsync(disk.Path, cancellationToken).ConfigureAwait(false)).VirtualSize;
+                }
+                catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    // A listing shows what it can; an unreadable disk shows no size.
+                }
+            }
+            disks.Add(new DiskUsage(disk, virtualSize, FileAllocation.AllocatedBytes(disk.Path)));
+        }
+        return new InstanceStatus(record, state, domainMissing, disks, unindexed);
+    }
+
+    /// <summary>Domains on <paramref name="hypervisor"/> that carry instance metadata but are not in <paramref name="known"/>, as records rebuilt from their definitions.</summary>
+    public static async Task<IReadOnlyList<(InstanceRecord? Record, string Name, string? Problem)>> UnindexedAsync(
+        IHypervisor hypervisor, ApplianceStore store, IReadOnlySet<Guid> known, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var found = new List<(InstanceRecord?, string, string?)>();
+        foreach (var domain in hypervisor.ListDomains().Where(domain => !known.Contains(domain.Uuid)))
+        {
+            string xml;
+            try
+            {
+                if (hypervisor.GetMetadata(domain.Name, MetadataNamespace.Instance) is null)
+                    continue;
+                xml = hypervisor.GetXml(domain.Name, inactive: true);
+            }
+            catch (HypervisorException)
+            {
+                continue; // gone while listing
+            }
+            var (record, problem) = await AdoptAsync(xml, hypervisor.Uri, store, time, cancellationToken).ConfigureAwait(false);
+            found.Add((record, domain.Name, problem));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Rebuilds an index row from a domain definition: its metadata names the appliance version; that
+    /// version's descriptor says which disk each target is and its role. Disk files, network and
+    /// domain type come from the definition itself. What it ran before an update is not known again,
+    /// so an adopted VM has no rollback target.
+    /// </summary>
+    public static async Task<(InstanceRecord? Record, string? Problem)> AdoptAsync(string domainXml, string uri, ApplianceStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        DomainDefinition definition;
+        try
+        {
+            definition = DomainXmlReader.Read(domainXml);
+        }
+        catch (InvalidDataException error)
+        {
+            return (null, error.Message);
+        }
+        if (definition.Metadata is not { Version: { } version, Release: { } release } metadata)
+            return (null, "its metadata names no appliance version");
+        var installed = (await store.FindAsync($"{metadata.ApplianceName}@{version}-{release}", cancellationToken).ConfigureAwait(false)).LastOrDefault();
+        if (installed is null)
+            return (null, $"{metadata.ApplianceName}@{version}-{release} is not installed in {store.Root}, so its disks' roles are unknown");
+        var descriptor = DeploymentContext.Load(installed);
+        var fileDisks = definition.Devices.Disks.Where(disk => disk.Source is FileDiskSource).ToList();
+        var targets = fileDisks.Select(disk => disk.Target.Device).ToHashSet(StringComparer.Ordinal);
+        var boot = descriptor.Boots.FirstOrDefault(boot => boot.Drives.Select(drive => drive.Target).ToHashSet(StringComparer.Ordinal).SetEquals(targets));
+        if (boot is null)
+            return (null, $"its disks ({string.Join(", ", targets.Order(StringComparer.Ordinal))}) match no boot of {installed.Id}");
+        var disks = fileDisks.Select(disk =>
+        {
+            var diskId = boot.Drives.First(drive => drive.Target == disk.Target.Device).DiskId;
+            return new InstanceDisk(diskId, disk.Target.Device, descriptor.FindDisk(diskId)!.Role, disk.Driver.Format.ToXml(), ((FileDiskSource)disk.Source).Path);
+        }).ToList();
+        var folder = Path.Combine(store.InstancesFolder, definition.Name);
+        var record = new InstanceRecord(definition.Name, definition.Uuid, installed.Name, installed.Version, installed.Release,
+            metadata.PackageDigest is { } digest && digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest["sha256:".Length..] : installed.PackageSha256,
+            uri, folder, definition.Devices.Interfaces.FirstOrDefault()?.Network ?? "default", definition.Type.ToXml(), disks, time.GetUtcNow(), Previous: null);
+        return (record, null);
+    }
+}

@@ -1,0 +1,51 @@
+using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Store;
+
+namespace VirtAppliance.Core.Deployment;
+
+/// <summary>undeploy: stop → undefine → keep user disks → forget → delete the VM's folder. Nothing to undo: each step brings the VM nearer to gone.</summary>
+internal static class UndeployPlan
+{
+    /// <returns>The user disks kept (moved to ROOT/kept/VM-TIME/); empty when deleted.</returns>
+    public static async Task<IReadOnlyList<string>> RunAsync(DeploymentContext context, InstanceRecord record, bool deleteData, CancellationToken cancellationToken)
+    {
+        var name = record.Name;
+        var kept = new List<string>();
+        var plan = new Plan($"undeploy {name}", context.Settings.Hooks);
+        var hasDomain = false;
+        plan.Add("stop", async token =>
+        {
+            hasDomain = context.Hypervisor.FindDomain(record.Uuid) is not null;
+            if (hasDomain)
+                await context.Power.StopAsync(name, force: false, token).ConfigureAwait(false);
+        });
+        plan.Add("undefine", () =>
+        {
+            if (hasDomain)
+                context.Hypervisor.Undefine(name);
+        });
+        plan.Add("keep user disks", () =>
+        {
+            var userDisks = record.Disks.Concat(record.Previous?.Disks ?? []).Where(disk => disk.Role == DiskRole.User)
+                .Select(disk => disk.Path).Distinct(StringComparer.Ordinal).Where(File.Exists).ToList();
+            if (deleteData || userDisks.Count == 0)
+                return;
+            var keptFolder = Path.Combine(context.Store.KeptFolder, $"{name}-{context.Settings.Time.GetUtcNow():yyyyMMddHHmmss}");
+            Directory.CreateDirectory(keptFolder);
+            foreach (var disk in userDisks)
+            {
+                var target = Path.Combine(keptFolder, Path.GetFileName(disk));
+                File.Move(disk, target);
+                kept.Add(target);
+            }
+        });
+        plan.Add("forget", token => context.Index.DeleteInstanceAsync(name, token));
+        plan.Add("delete folder", () =>
+        {
+            if (Directory.Exists(record.Folder))
+                Directory.Delete(record.Folder, recursive: true);
+        });
+        await plan.RunAsync(cancellationToken).ConfigureAwait(false);
+        return kept;
+    }
+}
