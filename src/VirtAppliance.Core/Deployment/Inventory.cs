@@ -54,7 +54,8 @@ internal static class Inventory
                 continue; // gone while listing
             }
             var (record, problem) = await AdoptAsync(xml, hypervisor.Uri, store, time, cancellationToken).ConfigureAwait(false);
-            found.Add((record, domain.Name, problem));
+            if (record is not null || problem is not null)
+                found.Add((record, domain.Name, problem));
         }
         return found;
     }
@@ -63,10 +64,14 @@ internal static class Inventory
     /// Rebuilds an index row from a domain definition: its metadata names the appliance version; that
     /// version's descriptor says which disk each target is and its role. Disk files, network and
     /// domain type come from the definition itself. What it ran before an update is not known again,
-    /// so an adopted VM has no rollback target.
+    /// so an adopted VM has no rollback target. A domain whose disks are not in this store's
+    /// instances folder belongs to another store (or none): neither record nor problem.
     /// </summary>
     public static async Task<(InstanceRecord? Record, string? Problem)> AdoptAsync(string domainXml, string uri, ApplianceStore store, TimeProvider time, CancellationToken cancellationToken)
     {
+        // Cheap first look: domains of other stores (or none) are not ours to report on.
+        if (!domainXml.Contains(store.InstancesFolder + "/", StringComparison.Ordinal))
+            return (null, null);
         DomainDefinition definition;
         try
         {
@@ -76,13 +81,16 @@ internal static class Inventory
         {
             return (null, error.Message);
         }
+        var fileDisks = definition.Devices.Disks.Where(disk => disk.Source is FileDiskSource).ToList();
+        var folder = Path.Combine(store.InstancesFolder, definition.Name);
+        if (!fileDisks.Any(disk => ((FileDiskSource)disk.Source).Path.StartsWith(folder + "/", StringComparison.Ordinal)))
+            return (null, null);
         if (definition.Metadata is not { Version: { } version, Release: { } release } metadata)
             return (null, "its metadata names no appliance version");
         var installed = (await store.FindAsync($"{metadata.ApplianceName}@{version}-{release}", cancellationToken).ConfigureAwait(false)).LastOrDefault();
         if (installed is null)
             return (null, $"{metadata.ApplianceName}@{version}-{release} is not installed in {store.Root}, so its disks' roles are unknown");
         var descriptor = DeploymentContext.Load(installed);
-        var fileDisks = definition.Devices.Disks.Where(disk => disk.Source is FileDiskSource).ToList();
         var targets = fileDisks.Select(disk => disk.Target.Device).ToHashSet(StringComparer.Ordinal);
         var boot = descriptor.Boots.FirstOrDefault(boot => boot.Drives.Select(drive => drive.Target).ToHashSet(StringComparer.Ordinal).SetEquals(targets));
         if (boot is null)
@@ -92,7 +100,6 @@ internal static class Inventory
             var diskId = boot.Drives.First(drive => drive.Target == disk.Target.Device).DiskId;
             return new InstanceDisk(diskId, disk.Target.Device, descriptor.FindDisk(diskId)!.Role, disk.Driver.Format.ToXml(), ((FileDiskSource)disk.Source).Path);
         }).ToList();
-        var folder = Path.Combine(store.InstancesFolder, definition.Name);
         var record = new InstanceRecord(definition.Name, definition.Uuid, installed.Name, installed.Version, installed.Release,
             metadata.PackageDigest is { } digest && digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest["sha256:".Length..] : installed.PackageSha256,
             uri, folder, definition.Devices.Interfaces.FirstOrDefault()?.Network ?? "default", definition.Type.ToXml(), disks, time.GetUtcNow(), Previous: null);
