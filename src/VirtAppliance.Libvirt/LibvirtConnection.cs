@@ -12,16 +12,13 @@ internal sealed class LibvirtConnection : IDisposable
 {
     private readonly ConnectHandle handle;
 
-    private LibvirtConnection(ConnectHandle handle, string uri, bool readOnly)
+    private LibvirtConnection(ConnectHandle handle, string uri)
     {
         this.handle = handle;
         Uri = uri;
-        IsReadOnly = readOnly;
     }
 
     public string Uri { get; }
-
-    public bool IsReadOnly { get; }
 
     public static LibvirtConnection Open(string uri, bool readOnly)
     {
@@ -34,29 +31,8 @@ internal sealed class LibvirtConnection : IDisposable
             throw LibvirtException.FromLastError(readOnly ? "virConnectOpenReadOnly" : "virConnectOpen");
         }
 
-        return new LibvirtConnection(handle, uri, readOnly);
+        return new LibvirtConnection(handle, uri);
     }
-
-    public Version GetLibraryVersion() =>
-        ToVersion(Interop.virConnectGetLibVersion(handle, out var version) < 0
-            ? throw LibvirtException.FromLastError("virConnectGetLibVersion")
-            : version.Value);
-
-    public Version GetHypervisorVersion() =>
-        ToVersion(Interop.virConnectGetVersion(handle, out var version) < 0
-            ? throw LibvirtException.FromLastError("virConnectGetVersion")
-            : version.Value);
-
-    public unsafe string GetHypervisorType()
-    {
-        var type = Interop.virConnectGetType(handle);
-        return type is null
-            ? throw LibvirtException.FromLastError("virConnectGetType")
-            : Marshal.PtrToStringUTF8((nint)type) ?? string.Empty;
-    }
-
-    public string GetHostname() =>
-        Interop.virConnectGetHostname(handle) ?? throw LibvirtException.FromLastError("virConnectGetHostname");
 
     public string GetCapabilities() =>
         Interop.virConnectGetCapabilities(handle) ?? throw LibvirtException.FromLastError("virConnectGetCapabilities");
@@ -64,29 +40,6 @@ internal sealed class LibvirtConnection : IDisposable
     public string GetDomainCapabilities(string? emulator, string? arch, string? machine, string? virtType) =>
         Interop.virConnectGetDomainCapabilities(handle, emulator, arch, machine, virtType, 0)
             ?? throw LibvirtException.FromLastError("virConnectGetDomainCapabilities");
-
-    public unsafe NodeInfo GetNodeInfo()
-    {
-        if (Interop.virNodeGetInfo(handle, out var info) < 0)
-        {
-            throw LibvirtException.FromLastError("virNodeGetInfo");
-        }
-
-        var free = Interop.virNodeGetFreeMemory(handle);
-        if (free == 0)
-        {
-            throw LibvirtException.FromLastError("virNodeGetFreeMemory");
-        }
-
-        var model = new ReadOnlySpan<byte>(info.Model, 32);
-        var length = model.IndexOf((byte)0);
-        return new NodeInfo(
-            System.Text.Encoding.UTF8.GetString(length < 0 ? model : model[..length]),
-            checked((int)info.Cpus),
-            checked((int)info.Mhz),
-            checked((long)info.Memory.Value * 1024),
-            checked((long)free));
-    }
 
     public bool IsAlive() => Interop.virConnectIsAlive(handle) switch
     {
@@ -245,8 +198,4 @@ internal sealed class LibvirtConnection : IDisposable
 
         return new LibvirtDomain(domain);
     }
-
-    // libvirt encodes versions as major * 1,000,000 + minor * 1,000 + release.
-    private static Version ToVersion(nuint encoded) =>
-        new((int)(encoded / 1_000_000), (int)(encoded / 1_000 % 1_000), (int)(encoded % 1_000));
 }

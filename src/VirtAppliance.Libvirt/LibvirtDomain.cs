@@ -38,10 +38,6 @@ internal sealed class LibvirtDomain : IDisposable
             ? throw LibvirtException.FromLastError("virDomainGetState")
             : new DomainStatus((DomainState)state, reason);
 
-    public bool IsActive() => Check(Interop.virDomainIsActive(handle), "virDomainIsActive") == 1;
-
-    public bool IsPersistent() => Check(Interop.virDomainIsPersistent(handle), "virDomainIsPersistent") == 1;
-
     public void Create() => Check(Interop.virDomainCreate(handle), "virDomainCreate");
 
     public void Shutdown() => Check(Interop.virDomainShutdown(handle), "virDomainShutdown");
@@ -65,12 +61,6 @@ internal sealed class LibvirtDomain : IDisposable
         var error = LibvirtException.FromLastError("virDomainGetMetadata");
         return error.Code == LibvirtErrorCode.NoDomainMetadata ? null : throw error;
     }
-
-    /// <summary>Sets (or with a null <paramref name="xml"/> removes) the metadata element for <paramref name="uri"/>.</summary>
-    public void SetMetadataElement(string? xml, string prefix, string uri, uint flags) =>
-        Check(
-            Interop.virDomainSetMetadata(handle, Interop.VIR_DOMAIN_METADATA_ELEMENT, xml, xml is null ? null : prefix, uri, flags),
-            "virDomainSetMetadata");
 
     public BlockInfo GetBlockInfo(string disk) =>
         Interop.virDomainGetBlockInfo(handle, disk, out var info, 0) < 0

@@ -11,7 +11,6 @@ internal sealed class LibvirtHypervisor : IHypervisor
     private readonly Lock gate = new();
     private readonly CancellationTokenSource disposed = new();
     private readonly List<Action<DomainLifecycleEvent>> listeners = [];
-    private EventHandler<DomainLifecycleEvent>? lifecycleChanged;
     private int? callbackId;
     private bool isDisposed;
 
@@ -22,35 +21,6 @@ internal sealed class LibvirtHypervisor : IHypervisor
     }
 
     public string Uri => connection.Uri;
-
-    public bool IsReadOnly => connection.IsReadOnly;
-
-    public event EventHandler<DomainLifecycleEvent>? LifecycleChanged
-    {
-        add
-        {
-            EnsureEventsRegistered();
-            lock (gate)
-            {
-                lifecycleChanged += value;
-            }
-        }
-
-        remove
-        {
-            lock (gate)
-            {
-                lifecycleChanged -= value;
-            }
-        }
-    }
-
-    public string GetHostname() => connection.GetHostname();
-
-    public HypervisorVersions GetVersions() =>
-        new(connection.GetLibraryVersion(), connection.GetHypervisorType(), connection.GetHypervisorVersion());
-
-    public NodeInfo GetNodeInfo() => connection.GetNodeInfo();
 
     public string GetCapabilitiesXml() => connection.GetCapabilities();
 
@@ -161,17 +131,6 @@ internal sealed class LibvirtHypervisor : IHypervisor
         ArgumentNullException.ThrowIfNull(ns);
         using var domain = connection.LookupByName(name);
         return domain.GetMetadataElement(ns.Uri, Interop.VIR_DOMAIN_AFFECT_CURRENT);
-    }
-
-    public void SetMetadata(string name, MetadataNamespace ns, string? elementXml)
-    {
-        ArgumentNullException.ThrowIfNull(ns);
-        using var domain = connection.LookupByName(name);
-
-        // The record must survive a restart (config) and be visible now (live) when running.
-        var flags = (domain.IsPersistent() ? Interop.VIR_DOMAIN_AFFECT_CONFIG : 0)
-            | (domain.IsActive() ? Interop.VIR_DOMAIN_AFFECT_LIVE : 0);
-        domain.SetMetadataElement(elementXml, ns.Prefix, ns.Uri, flags);
     }
 
     public BlockInfo GetBlockInfo(string name, string target)
@@ -311,34 +270,14 @@ internal sealed class LibvirtHypervisor : IHypervisor
     private void Dispatch(DomainLifecycleEvent e)
     {
         Action<DomainLifecycleEvent>[] waiting;
-        EventHandler<DomainLifecycleEvent>? handlers;
         lock (gate)
         {
             waiting = [.. listeners];
-            handlers = lifecycleChanged;
         }
 
         foreach (var listener in waiting)
         {
             listener(e);
-        }
-
-        if (handlers is null)
-        {
-            return;
-        }
-
-        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<DomainLifecycleEvent>>())
-        {
-            try
-            {
-                handler(this, e);
-            }
-#pragma warning disable CA1031 // One subscriber's bug must not starve the others or the event thread.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
         }
     }
 }

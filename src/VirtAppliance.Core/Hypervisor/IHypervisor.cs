@@ -10,20 +10,6 @@ public interface IHypervisor : IDisposable
     /// <summary>The URI this connection was opened with.</summary>
     string Uri { get; }
 
-    bool IsReadOnly { get; }
-
-    /// <summary>
-    /// Raised on the hypervisor's event thread when any domain on this connection starts, stops,
-    /// crashes, is defined … Handlers must return quickly and must not call back into this connection.
-    /// </summary>
-    event EventHandler<DomainLifecycleEvent>? LifecycleChanged;
-
-    string GetHostname();
-
-    HypervisorVersions GetVersions();
-
-    NodeInfo GetNodeInfo();
-
     /// <summary>The host capabilities XML (libvirt's &lt;capabilities&gt;).</summary>
     string GetCapabilitiesXml();
 
@@ -63,13 +49,6 @@ public interface IHypervisor : IDisposable
 
     /// <summary>Our element in the domain's &lt;metadata&gt; for <paramref name="ns"/>, or null when it has none.</summary>
     string? GetMetadata(string name, MetadataNamespace ns);
-
-    /// <summary>
-    /// Replaces the domain's metadata element for <paramref name="ns"/> with <paramref name="elementXml"/>
-    /// (one element; its namespace is rewritten to <paramref name="ns"/>), or removes it when null.
-    /// Applies to the persistent definition and, while running, the live one.
-    /// </summary>
-    void SetMetadata(string name, MetadataNamespace ns, string? elementXml);
 
     /// <summary>Sizes of the disk with target <paramref name="target"/> ("vda") or source path.</summary>
     BlockInfo GetBlockInfo(string name, string target);

@@ -19,20 +19,6 @@ internal static partial class Interop
     internal static partial int virConnectClose(nint conn);
 
     [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int virConnectGetLibVersion(ConnectHandle conn, out CULong libVer);
-
-    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int virConnectGetVersion(ConnectHandle conn, out CULong hvVer);
-
-    /// <summary>Returns a static string owned by the driver: do not free.</summary>
-    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
-    internal static unsafe partial byte* virConnectGetType(ConnectHandle conn);
-
-    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
-    [return: MarshalUsing(typeof(OwnedUtf8String))]
-    internal static partial string? virConnectGetHostname(ConnectHandle conn);
-
-    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
     [return: MarshalUsing(typeof(OwnedUtf8String))]
     internal static partial string? virConnectGetCapabilities(ConnectHandle conn);
 

@@ -13,8 +13,6 @@ internal static partial class Interop
     internal const uint VIR_DOMAIN_UNDEFINE_KEEP_NVRAM = 1 << 3;
 
     internal const uint VIR_DOMAIN_AFFECT_CURRENT = 0;
-    internal const uint VIR_DOMAIN_AFFECT_LIVE = 1 << 0;
-    internal const uint VIR_DOMAIN_AFFECT_CONFIG = 1 << 1;
 
     internal const int VIR_DOMAIN_METADATA_ELEMENT = 2;
 
@@ -75,22 +73,12 @@ internal static partial class Interop
     internal static partial int virDomainGetState(DomainHandle domain, out int state, out int reason, uint flags);
 
     [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int virDomainIsActive(DomainHandle domain);
-
-    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int virDomainIsPersistent(DomainHandle domain);
-
-    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
     [return: MarshalUsing(typeof(OwnedUtf8String))]
     internal static partial string? virDomainGetXMLDesc(DomainHandle domain, uint flags);
 
     [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
     [return: MarshalUsing(typeof(OwnedUtf8String))]
     internal static partial string? virDomainGetMetadata(DomainHandle domain, int type, string? uri, uint flags);
-
-    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int virDomainSetMetadata(
-        DomainHandle domain, int type, string? metadata, string? key, string? uri, uint flags);
 
     [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainGetBlockInfo(DomainHandle domain, string disk, out BlockInfoNative info, uint flags);

@@ -7,10 +7,19 @@ internal static class TestDomainXml
 {
     public static string UniqueName(string purpose) => $"va-test-{purpose}-{Guid.NewGuid():N}";
 
-    /// <summary>A domain for the test:///default driver, with one disk the driver pretends exists.</summary>
-    public static string ForTestDriver(string name) => $"""
+    /// <summary>Our instance record as the deploy engine writes it into a domain's &lt;metadata&gt;.</summary>
+    public static string InstanceMetadata(string appliance, string version) => $"""
+        <va:instance xmlns:va="https://virt-appliance.org/xmlns/instance/1"><va:appliance>{SecurityElement.Escape(appliance)}</va:appliance><va:version>{SecurityElement.Escape(version)}</va:version></va:instance>
+        """;
+
+    /// <summary>
+    /// A domain for the test:///default driver, with one disk the driver pretends exists and
+    /// <paramref name="metadata"/> (elements for &lt;metadata&gt;) when given.
+    /// </summary>
+    public static string ForTestDriver(string name, string? metadata = null) => $"""
         <domain type='test'>
           <name>{SecurityElement.Escape(name)}</name>
+          {Metadata(metadata)}
           <memory unit='MiB'>64</memory>
           <vcpu>1</vcpu>
           <os><type arch='x86_64'>hvm</type></os>
@@ -27,7 +36,7 @@ internal static class TestDomainXml
     /// A QEMU (TCG) domain that boots nothing: SeaBIOS finds no boot device and waits, which is
     /// enough to prove define → start → running → stop → undefine against the real daemon.
     /// </summary>
-    public static string ForQemu(string name, string? diskPath = null)
+    public static string ForQemu(string name, string? diskPath = null, string? metadata = null)
     {
         var disk = diskPath is null ? string.Empty : $"""
                 <disk type='file' device='disk'>
@@ -39,6 +48,7 @@ internal static class TestDomainXml
         return $"""
             <domain type='qemu'>
               <name>{SecurityElement.Escape(name)}</name>
+              {Metadata(metadata)}
               <memory unit='MiB'>64</memory>
               <vcpu>1</vcpu>
               <os><type arch='x86_64' machine='pc'>hvm</type></os>
@@ -50,4 +60,6 @@ internal static class TestDomainXml
             </domain>
             """;
     }
+
+    private static string Metadata(string? elements) => elements is null ? string.Empty : $"<metadata>{elements}</metadata>";
 }
