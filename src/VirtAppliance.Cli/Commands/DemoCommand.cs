@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using VirtAppliance.Core;
+using VirtAppliance.Core.Internal;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Deployment;
