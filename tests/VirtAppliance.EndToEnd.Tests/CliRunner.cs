@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using VirtAppliance.Cli;
 using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Core.Internal;
+using Xunit;
 
 namespace VirtAppliance.EndToEnd.Tests;
 
@@ -21,21 +22,9 @@ internal static class CliRunner
     /// <summary>Runs <c>./virt-appliance</c> from the repository root, as a user would.</summary>
     public static async Task<CliResult> LauncherAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo(Path.Combine(RepositoryRoot, "virt-appliance"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot,
-        };
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            info.Environment[name] = value;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        var result = await ExternalTool.RunUncheckedAsync(
+            Path.Combine(RepositoryRoot, "virt-appliance"), args, environment, RepositoryRoot, TestContext.Current.CancellationToken);
+        return new CliResult(result.ExitCode, result.Stdout, result.Stderr);
     }
 
     private static string FindRoot([CallerFilePath] string thisFile = "") =>

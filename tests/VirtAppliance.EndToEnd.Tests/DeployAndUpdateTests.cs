@@ -85,7 +85,7 @@ public class DeployAndUpdateTests
             after.GetProperty("version").GetString().ShouldBe("2.0");
             after.GetProperty("state").GetString().ShouldBe("running");
             File.ReadAllText(after.GetProperty("console_log").GetString()!).ShouldContain("virt-appliance: user data: written by tiny 1.0 (boot 1)");
-            TinyAppliances.Run("qemu-img", "info", "-U", "--output=json", Disk(after, "system"))
+            Tools.Run("qemu-img", "info", "-U", "--output=json", Disk(after, "system"))
                 .ShouldContain(Path.Combine(root, "appliances", "tiny", "2.0-1", "system.img"));
             FileIdentity(Disk(after, "scratch")).ShouldNotBe(scratchBefore);
             Disk(after, "user").ShouldBe(Disk(before, "user"));
@@ -131,7 +131,7 @@ public class DeployAndUpdateTests
             remove.Stderr.ShouldContain(name);
 
             // A domain removed behind our back is reported as such
-            TinyAppliances.Run("virsh", "-c", Uri, "undefine", name);
+            Tools.Run("virsh", "-c", Uri, "undefine", name);
             Vms(await Cli(root, "vms", "--json")).Single().GetProperty("domain_missing").GetBoolean().ShouldBeTrue();
 
             var undeploy = await Cli(root, "undeploy", name, "--json");
@@ -202,5 +202,5 @@ public class DeployAndUpdateTests
     }
 
     /// <summary>Inode numbers are reused at once; inode and birth time (ns) together tell a new file.</summary>
-    private static string FileIdentity(string path) => TinyAppliances.Run("stat", "-c", "%i %w", path).Trim();
+    private static string FileIdentity(string path) => Tools.Run("stat", "-c", "%i %w", path).Trim();
 }

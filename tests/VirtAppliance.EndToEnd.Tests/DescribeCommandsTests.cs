@@ -6,9 +6,10 @@ namespace VirtAppliance.EndToEnd.Tests;
 
 public class DescribeCommandsTests
 {
-    private static string Reference(string file) => Path.Combine("/work/shared/reference/virt-image/descriptors", file);
-
+    /// <summary>virt-image's own descriptors, as copied into the repository (the same files as shared/reference/virt-image/descriptors).</summary>
     private static readonly string ReferenceFolder = Path.Combine(CliRunner.RepositoryRoot, "tests", "VirtAppliance.Core.Tests", "Descriptors", "TestData", "virt-image");
+
+    private static string Reference(string file) => Path.Combine(ReferenceFolder, file);
 
     public static TheoryData<string> ReferenceFiles() =>
         new(Directory.GetFiles(ReferenceFolder, "*.xml").Select(Path.GetFileName).OfType<string>().Order());

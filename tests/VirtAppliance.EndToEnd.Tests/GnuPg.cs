@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace VirtAppliance.EndToEnd.Tests;
 
 /// <summary>A throwaway GnuPG home with one signing key, driven through the real gpg.</summary>
@@ -24,21 +22,7 @@ internal sealed class GnuPg : IDisposable
     public string PublicKeyPath { get; }
 
     /// <summary>Runs gpg with this home; returns stdout, throws with stderr on failure.</summary>
-    public string Run(params string[] args)
-    {
-        var info = new ProcessStartInfo("gpg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("--homedir");
-        info.ArgumentList.Add(home.Path);
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("gpg is missing: run 'make test' (it installs gnupg)");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"gpg {string.Join(' ', args)} failed: {stderr}");
-        return stdout.Result;
-    }
+    public string Run(params string[] args) => Tools.Run("gpg", ["--homedir", home.Path, .. args]);
 
     public void Dispose() => home.Dispose();
 }

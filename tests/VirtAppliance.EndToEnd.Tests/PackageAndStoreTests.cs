@@ -190,5 +190,5 @@ public class PackageAndStoreTests
         return folder;
     }
 
-    private static void RunQemuImg(params string[] args) => TinyAppliances.Run("qemu-img", args);
+    private static void RunQemuImg(params string[] args) => Tools.Run("qemu-img", args);
 }

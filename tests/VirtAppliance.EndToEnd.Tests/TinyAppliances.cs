@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Shouldly;
 
 namespace VirtAppliance.EndToEnd.Tests;
@@ -22,7 +21,7 @@ internal static class TinyAppliances
         {
             if (packages is not null)
                 return packages;
-            var fixtures = Run(Path.Combine(CliRunner.RepositoryRoot, "tests", "fixtures", "build-appliances.sh")).Trim().Split('\n')[^1];
+            var fixtures = Tools.Run(Path.Combine(CliRunner.RepositoryRoot, "tests", "fixtures", "build-appliances.sh")).Trim().Split('\n')[^1];
             var folder = Path.Combine("/var/tmp", $"virt-appliance-e2e-packages-{Environment.ProcessId}");
             Directory.CreateDirectory(folder);
             foreach (var version in Versions)
@@ -53,19 +52,5 @@ internal static class TinyAppliances
 
     /// <summary>The lines of hello.txt on an ext4 user disk image, read on the host without mounting.</summary>
     public static string[] UserDiskLines(string image) =>
-        Run("debugfs", "-R", "cat /hello.txt", image).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    public static string Run(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} is missing: run 'make test'");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr}");
-        return stdout.Result;
-    }
+        Tools.Run("debugfs", "-R", "cat /hello.txt", image).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

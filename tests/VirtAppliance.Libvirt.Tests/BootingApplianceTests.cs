@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Shouldly;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Internal;
 using VirtAppliance.Libvirt.Tests.Support;
 using Xunit;
 
@@ -74,7 +75,7 @@ public sealed class BootingApplianceTests : IDisposable
         stopped.State.ShouldBe(DomainState.ShutOff);
         stopped.ReasonName.ShouldBe("shutdown");
         hypervisor.FindDomain(name).ShouldBeNull();
-        ReadFromImage(Path.Combine(scratch.Path, "data.img"), "/hello.txt").Trim().ShouldBe("written by tiny 1.0 (boot 1)");
+        (await ReadFromImageAsync(Path.Combine(scratch.Path, "data.img"), "/hello.txt", cancellation)).Trim().ShouldBe("written by tiny 1.0 (boot 1)");
     }
 
     private static async Task WaitForLineAsync(string console, string line, CancellationToken cancellation)
@@ -94,12 +95,6 @@ public sealed class BootingApplianceTests : IDisposable
         Assert.Fail($"'{line}' did not appear on the serial console ({console}) within {Wait}");
     }
 
-    private static string ReadFromImage(string image, string path)
-    {
-        var info = new ProcessStartInfo("debugfs", ["-R", $"cat {path}", image]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("debugfs is missing: run 'make test' (it installs e2fsprogs)");
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
-    }
+    private static Task<string> ReadFromImageAsync(string image, string path, CancellationToken cancellation) =>
+        ExternalTool.RunAsync("debugfs", ["-R", $"cat {path}", image], "run 'make test' (it installs e2fsprogs)", cancellation);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Xml.Linq;
 using Shouldly;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Internal;
 using VirtAppliance.Libvirt.Tests.Support;
 using Xunit;
 
@@ -96,7 +97,7 @@ public sealed class SystemDaemonTests : IDisposable
         // Given a 64 MiB qcow2 disk the libvirt-qemu user can read
         using var folder = SystemDaemon.CreateScratchFolder();
         var disk = Path.Combine(folder.Path, "disk.qcow2");
-        await RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", disk, "64M"]);
+        await ExternalTool.RunAsync("qemu-img", ["create", "-q", "-f", "qcow2", disk, "64M"], null, Cancellation);
         var name = TestDomainXml.UniqueName("blk");
         using var domain = ScopedDomain.Define(hypervisor, TestDomainXml.ForQemu(name, disk));
 
@@ -130,13 +131,5 @@ public sealed class SystemDaemonTests : IDisposable
         // Then
         capabilities.Root!.Elements("guest")
             .ShouldContain(g => g.Element("arch")!.Attribute("name")!.Value == "x86_64");
-    }
-
-    private static async Task RunAsync(string program, string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true })!;
-        var error = await process.StandardError.ReadToEndAsync(Cancellation);
-        await process.WaitForExitAsync(Cancellation);
-        process.ExitCode.ShouldBe(0, $"{program} failed: {error}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Images;
 

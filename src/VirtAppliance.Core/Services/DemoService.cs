@@ -1,5 +1,6 @@
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Services;
 

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Shouldly;
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Tests.Packaging;
 using Xunit;
 
 namespace VirtAppliance.Core.Tests.Descriptors;
@@ -57,26 +57,8 @@ public class SchemaTests
 
     private static string XmlLint(string file)
     {
-        var info = new ProcessStartInfo("xmllint", ["--noout", "--relaxng", Path.Combine(RepositoryRoot(), "schemas", "appliance.rng"), file])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception error)
-        {
-            throw new InvalidOperationException("xmllint is missing: run 'make test' (it installs libxml2-utils) or apt-get install libxml2-utils", error);
-        }
-        using (process)
-        {
-            var errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? "" : errors;
-        }
+        var result = Tools.TryRun("xmllint", null, "--noout", "--relaxng", Path.Combine(RepositoryRoot(), "schemas", "appliance.rng"), file);
+        return result.ExitCode == 0 ? "" : result.Stderr;
     }
 
     internal static string RepositoryRoot([CallerFilePath] string thisFile = "") =>

@@ -293,7 +293,7 @@ public class DomainXmlGeneratorTests
         // Then
         os.Attribute("firmware").ShouldBeNull();
         os.Element("loader")!.ToString().ShouldBe("""<loader readonly="yes" type="pflash">/usr/share/OVMF/OVMF_CODE_4M.fd</loader>""");
-        var validation = await ExternalTool.ValidateDomainAsync(xml);
+        var validation = await LibvirtSchema.ValidateDomainAsync(xml);
         validation.ExitCode.ShouldBe(0, validation.All);
     }
 
@@ -376,7 +376,7 @@ public class DomainXmlGeneratorTests
             descriptor,
             HostMatcher.Check(descriptor, Host(Debian12), DomainsFor(Debian12), Qemu).RequireFit(),
             GenerationCases.Instance));
-        var result = await ExternalTool.ValidateDomainAsync(xml);
+        var result = await LibvirtSchema.ValidateDomainAsync(xml);
 
         // Then
         result.ExitCode.ShouldBe(0, $"{name}: {result.All}\n{xml}");
@@ -393,7 +393,7 @@ public class DomainXmlGeneratorTests
             descriptor,
             HostMatcher.Check(descriptor, Host(Debian12), DomainsFor(Debian12), Qemu).RequireFit(),
             GenerationCases.Instance with { ConsoleLog = null }));
-        var result = await ExternalTool.ValidateDomainAsync(xml);
+        var result = await LibvirtSchema.ValidateDomainAsync(xml);
 
         // Then
         xml.ShouldContain("<target dev=\"sdc\" bus=\"scsi\" />");

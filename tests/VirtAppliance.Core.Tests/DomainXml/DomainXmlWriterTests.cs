@@ -60,7 +60,7 @@ public class DomainXmlWriterTests
             DiskOn(new NetworkDiskSource("nbd", "export", "storage.example", null), "vdc"));
 
         // When
-        var result = await ExternalTool.ValidateDomainAsync(DomainXmlWriter.Write(domain));
+        var result = await LibvirtSchema.ValidateDomainAsync(DomainXmlWriter.Write(domain));
 
         // Then
         result.ExitCode.ShouldBe(0, result.All);
@@ -78,7 +78,7 @@ public class DomainXmlWriterTests
 
         // When
         var xml = DomainXmlWriter.Write(domain);
-        var result = await ExternalTool.ValidateDomainAsync(xml);
+        var result = await LibvirtSchema.ValidateDomainAsync(xml);
 
         // Then
         result.ExitCode.ShouldBe(0, result.All);
@@ -97,7 +97,7 @@ public class DomainXmlWriterTests
         var xml = DomainXmlWriter.Write(Minimal()).Replace("</devices>", "<graphics type=\"none\"/></devices>", StringComparison.Ordinal);
 
         // When
-        var result = await ExternalTool.ValidateDomainAsync(xml);
+        var result = await LibvirtSchema.ValidateDomainAsync(xml);
 
         // Then
         result.ExitCode.ShouldNotBe(0);

@@ -3,6 +3,7 @@ using Shouldly;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
+using VirtAppliance.Core.Internal;
 using VirtAppliance.Core.Tests.Capabilities;
 using Xunit;
 
@@ -20,14 +21,14 @@ public class LibvirtDefineTests
 
     private static async Task<string> VirshAsync(params string[] arguments)
     {
-        var result = await ExternalTool.RunAsync("virsh", ["-c", Uri, .. arguments], "libvirt-clients");
+        var result = await ExternalTool.RunUncheckedAsync("virsh", ["-c", Uri, .. arguments], cancellationToken: TestContext.Current.CancellationToken);
         if (result.ExitCode != 0)
         {
             Assert.Fail($"virsh {string.Join(' ', arguments)} failed (exit {result.ExitCode}): {result.All}\n"
                 + $"Is libvirtd running and reachable at {Uri}? Start it with scripts/prereqs.sh.");
         }
 
-        return result.Output;
+        return result.Stdout;
     }
 
     // Read once: capabilities are the slowest call (QEMU probing when the cache is cold).

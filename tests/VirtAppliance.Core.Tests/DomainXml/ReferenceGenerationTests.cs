@@ -39,7 +39,7 @@ public class ReferenceGenerationTests
         var xml = GenerationCases.Generate(descriptor, host);
 
         // When
-        var result = await ExternalTool.ValidateDomainAsync(xml);
+        var result = await LibvirtSchema.ValidateDomainAsync(xml);
 
         // Then
         result.ExitCode.ShouldBe(0, $"virt-xml-validate rejects the domain XML of {descriptor} on {host}:\n{result.All}\n{xml}");

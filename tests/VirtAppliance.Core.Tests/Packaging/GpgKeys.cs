@@ -1,3 +1,5 @@
+using VirtAppliance.Core.Internal;
+
 namespace VirtAppliance.Core.Tests.Packaging;
 
 /// <summary>A throw-away GNUPGHOME with real gpg keys: an RSA and an Ed25519 supplier key, and a stranger's key.</summary>
@@ -29,7 +31,7 @@ public sealed class GpgKeys : IDisposable
     public string Gpg(params string[] arguments) =>
         Tools.Run("gpg", new Dictionary<string, string> { ["GNUPGHOME"] = Home }, ["--batch", "--no-tty", .. arguments]);
 
-    public (int ExitCode, string Output, string Error) TryGpg(params string[] arguments) =>
+    public ExternalToolResult TryGpg(params string[] arguments) =>
         Tools.TryRun("gpg", new Dictionary<string, string> { ["GNUPGHOME"] = Home }, ["--batch", "--no-tty", .. arguments]);
 
     private Key Generate(string userId, string algorithm)

@@ -26,8 +26,8 @@ public class SignatureTests(GpgKeys gpg) : IClassFixture<GpgKeys>
         var result = gpg.TryGpg("--status-fd", "1", "--verify", folder["x/manifest.json.asc"], folder["x/manifest.json"]);
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
-        result.Output.ShouldContain($"VALIDSIG {key.Fingerprint}");
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.ShouldContain($"VALIDSIG {key.Fingerprint}");
         signer.Fingerprint.ShouldBe(key.Fingerprint);
     }
 

@@ -63,8 +63,8 @@ public class ApplianceStoreTests(GpgKeys gpg) : IClassFixture<GpgKeys>
         var result = Tools.TryRun("runuser", null, "-u", "libvirt-qemu", "--", "qemu-img", "info", Path.Combine(installed.Path, "disks/data.qcow2"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
-        result.Output.ShouldContain("file format: qcow2");
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.ShouldContain("file format: qcow2");
     }
 
     [Fact]

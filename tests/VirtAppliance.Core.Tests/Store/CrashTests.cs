@@ -1,4 +1,5 @@
 using Shouldly;
+using VirtAppliance.Core.Internal;
 using VirtAppliance.Core.Store;
 using VirtAppliance.Core.Tests.Packaging;
 using Xunit;
@@ -37,8 +38,8 @@ public class CrashTests
             await store.CollectGarbageAsync(Ct);
             var state = await StoreSnapshot.TakeAsync(root);
             if (state != before)
-                state.ShouldBe(after, $"killed at step {step}: {child.Output}");
-            outcomes.Add($"{step}: {(state == before ? "nothing" : "whole")} ({child.Output.Trim()})");
+                state.ShouldBe(after, $"killed at step {step}: {child.Stdout}");
+            outcomes.Add($"{step}: {(state == before ? "nothing" : "whole")} ({child.Stdout.Trim()})");
             var again = await store.InstallAsync(package, unsigned, null, Ct);
             again.AlreadyInstalled.ShouldBe(state == after);
             (await StoreSnapshot.TakeAsync(root)).ShouldBe(after);
@@ -46,7 +47,7 @@ public class CrashTests
 
             if (child.ExitCode == CrashChild.CompletedExitCode)
                 break;
-            child.ExitCode.ShouldBe(137, child.Error); // 128 + SIGKILL
+            child.ExitCode.ShouldBe(137, child.Stderr); // 128 + SIGKILL
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", outcomes));
@@ -55,16 +56,12 @@ public class CrashTests
         outcomes[^2].ShouldContain("whole"); // killed after indexing
     }
 
-    private static (int ExitCode, string Output, string Error) RunChild(string root, string package, int step)
-    {
-        var assembly = typeof(CrashChild).Assembly.Location;
-        var result = Tools.TryRun("dotnet", new Dictionary<string, string>
+    // Process.Kill sends SIGKILL; .NET reports it as 137.
+    private static ExternalToolResult RunChild(string root, string package, int step) =>
+        Tools.TryRun("dotnet", new Dictionary<string, string>
         {
             [CrashChild.RootVariable] = root,
             [CrashChild.PackageVariable] = package,
             [CrashChild.StepVariable] = step.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, assembly);
-        // Process.Kill sends SIGKILL; .NET reports it as 137.
-        return result;
-    }
+        }, typeof(CrashChild).Assembly.Location);
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using VirtAppliance.Core.Internal;
 using Xunit;
 
 namespace VirtAppliance.Libvirt.Tests.Support;
@@ -58,14 +58,10 @@ internal static class ApplianceFixtures
                 + "(run the tests from a checkout), or set {EnvironmentVariable} to a folder holding the fixtures.");
         }
 
-        var start = new ProcessStartInfo("bash", [script!, Folder]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
+        var result = await ExternalTool.RunUncheckedAsync("bash", [script!, Folder], cancellationToken: cancellationToken);
+        if (result.ExitCode != 0)
         {
-            Assert.Fail($"{ScriptPath} failed with exit code {process.ExitCode}:\n{await error}\n{await output}");
+            Assert.Fail($"{ScriptPath} failed with exit code {result.ExitCode}:\n{result.Stderr}\n{result.Stdout}");
         }
     }
 
