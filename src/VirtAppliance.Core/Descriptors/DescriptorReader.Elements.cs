@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Descriptors;
@@ -278,7 +279,9 @@ public static partial class DescriptorReader
             var formatAttribute = disk.Attribute("format");
             var sizeAttribute = disk.Attribute("size");
             var role = useAttribute is null ? DiskRole.System : context.Choice(useAttribute, useAttribute.Value.Trim(), XmlNames.DiskRoles, "disk use") ?? DiskRole.System;
-            var format = formatAttribute is null ? DiskFormat.Raw : context.Choice(formatAttribute, formatAttribute.Value.Trim(), XmlNames.DiskFormats, "disk format") ?? DiskFormat.Raw;
+            var format = DiskFormat.Raw;
+            if (formatAttribute is not null && !DiskFormatSpelling.TryParse(formatAttribute.Value.Trim(), out format))
+                context.Error(formatAttribute, $"'{formatAttribute.Value.Trim()}' is not a valid disk format", $"use one of: {string.Join(", ", DiskFormatSpelling.Names)}");
             var size = sizeAttribute is null ? null : context.Integer(sizeAttribute, sizeAttribute.Value.Trim(), "disk size (MB)", 1, 1L << 30);
             var partitions = disk.Elements("partition").Select(partition => ReadContext.Attribute(partition, "file")).OfType<string>().ToList();
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.Descriptors;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.Descriptors;
 
@@ -91,7 +92,7 @@ public static class DescriptorWriter
             disk.Id.Length > 0 && disk.Id != disk.File ? new XAttribute("id", disk.Id) : null,
             Optional("file", disk.File),
             new XAttribute("use", XmlNames.Of(disk.Role)),
-            new XAttribute("format", XmlNames.Of(disk.Format)),
+            new XAttribute("format", disk.Format.ToText()),
             disk.SizeMiB is null ? null : new XAttribute("size", Number(disk.SizeMiB.Value)),
             disk.Checksum is null ? null : new XElement("checksum", new XAttribute("type", disk.Checksum.Algorithm), disk.Checksum.Value),
             disk.Partitions.Select(partition => new XElement("partition", new XAttribute("file", partition))),

@@ -1,7 +1,7 @@
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
-using DescriptorDiskFormat = VirtAppliance.Core.Descriptors.DiskFormat;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.DomainXml;
 
@@ -115,7 +115,7 @@ public static class DomainXmlGenerator
     {
         var disk = descriptor.FindDisk(drive.DiskId)
             ?? throw new InvalidInputException($"{drive.Location}: the drive names disk '{drive.DiskId}', which the storage section does not have.");
-        var cdrom = disk.Format == DescriptorDiskFormat.Iso;
+        var cdrom = disk.Format == DiskFormat.Iso;
 
         ResolvedDisk resolved;
         if (instance.Disks.TryGetValue(disk.Id, out var given))
@@ -124,7 +124,7 @@ public static class DomainXmlGenerator
         }
         else if (disk.File is { } file)
         {
-            resolved = new ResolvedDisk(descriptor.ResolvePath(file), FormatOf(disk.Format));
+            resolved = new ResolvedDisk(descriptor.ResolvePath(file), disk.Format);
         }
         else if (disk.Partitions.Count > 0)
         {
@@ -162,18 +162,6 @@ public static class DomainXmlGenerator
         var target when target.StartsWith("sd", StringComparison.Ordinal) => DiskBus.Scsi,
         var target when target.StartsWith("hd", StringComparison.Ordinal) => DiskBus.Ide,
         _ => throw new InvalidInputException($"{drive.Location}: the target '{drive.Target}' does not start with vd, sd, hd or xvd, so it names no bus."),
-    };
-
-    private static DiskFormat FormatOf(DescriptorDiskFormat format) => format switch
-    {
-        DescriptorDiskFormat.Raw or DescriptorDiskFormat.Iso => DiskFormat.Raw,
-        DescriptorDiskFormat.Qcow2 => DiskFormat.Qcow2,
-        DescriptorDiskFormat.Qcow => DiskFormat.Qcow,
-        DescriptorDiskFormat.Vmdk => DiskFormat.Vmdk,
-        DescriptorDiskFormat.Vdi => DiskFormat.Vdi,
-        DescriptorDiskFormat.Vpc => DiskFormat.Vpc,
-        DescriptorDiskFormat.Vhdx => DiskFormat.Vhdx,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
     private static void CheckName(string name)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.DomainXml;
 
@@ -113,7 +114,7 @@ public static class DomainXmlWriter
             new XAttribute("device", disk.Device.ToXml()),
             new XElement("driver",
                 new XAttribute("name", disk.Driver.Name.ToXml()),
-                new XAttribute("type", disk.Driver.Format.ToXml())),
+                new XAttribute("type", disk.Driver.Format.ToDriverType())),
             disk.Source switch
             {
                 FileDiskSource file => new XElement("source", new XAttribute("file", file.Path)),

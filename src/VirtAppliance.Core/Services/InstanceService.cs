@@ -7,7 +7,6 @@ using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
 using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Store;
-using DomainDiskFormat = VirtAppliance.Core.DomainXml.DiskFormat;
 
 namespace VirtAppliance.Core.Services;
 
@@ -250,11 +249,11 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
         foreach (var drive in boot.Drives)
         {
             var disk = descriptor.FindDisk(drive.DiskId)!;
-            var format = XmlNames.Of(disk.Format);
+            var format = disk.Format.ToText();
             InstanceDisk created;
             switch (disk.Role)
             {
-                case DiskRole.System when disk.Format == Descriptors.DiskFormat.Iso:
+                case DiskRole.System when disk.Format == DiskFormat.Iso:
                     // A read-only CD-ROM needs no overlay: attach the pristine image.
                     created = new InstanceDisk(disk.Id, drive.Target, disk.Role, "raw", Path.Combine(installed.Path, disk.File!));
                     break;
@@ -299,16 +298,8 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
         return DomainXmlWriter.Write(definition);
     }
 
-    private static DomainDiskFormat DomainFormat(string format) => format switch
-    {
-        "qcow2" => DomainDiskFormat.Qcow2,
-        "qcow" => DomainDiskFormat.Qcow,
-        "vmdk" => DomainDiskFormat.Vmdk,
-        "vdi" => DomainDiskFormat.Vdi,
-        "vpc" => DomainDiskFormat.Vpc,
-        "vhdx" => DomainDiskFormat.Vhdx,
-        _ => DomainDiskFormat.Raw,
-    };
+    private static DiskFormat DomainFormat(string format) =>
+        DiskFormatSpelling.TryParse(format, out var parsed) ? parsed : throw new InvalidDataException($"the instance index records the unknown disk format '{format}'");
 
     private static string FileExtension(string format) => format == "raw" ? "img" : format;
 

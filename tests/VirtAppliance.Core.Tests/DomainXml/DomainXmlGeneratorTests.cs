@@ -7,7 +7,7 @@ using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Tests.Capabilities;
 using Xunit;
 using static VirtAppliance.Core.Tests.Capabilities.CapabilitiesTestData;
-using DiskFormat = VirtAppliance.Core.DomainXml.DiskFormat;
+using DiskFormat = VirtAppliance.Core.Images.DiskFormat;
 
 namespace VirtAppliance.Core.Tests.DomainXml;
 

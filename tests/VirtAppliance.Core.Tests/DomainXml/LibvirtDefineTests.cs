@@ -116,9 +116,9 @@ public class LibvirtDefineTests
             var read = DomainXmlReader.Read(defined.ToString());
             read.Metadata.ShouldBe(new InstanceMetadata("tiny", "1.0", "1", GenerationCases.Instance.PackageDigest));
             read.Devices.Disks.Select(disk => (disk.Target.Device, disk.Target.Bus, disk.Driver.Format)).ShouldBe([
-                ("vda", DiskBus.Virtio, VirtAppliance.Core.DomainXml.DiskFormat.Raw),
-                ("vdb", DiskBus.Virtio, VirtAppliance.Core.DomainXml.DiskFormat.Qcow2),
-                ("sda", DiskBus.Scsi, VirtAppliance.Core.DomainXml.DiskFormat.Raw),
+                ("vda", DiskBus.Virtio, VirtAppliance.Core.Images.DiskFormat.Raw),
+                ("vdb", DiskBus.Virtio, VirtAppliance.Core.Images.DiskFormat.Qcow2),
+                ("sda", DiskBus.Scsi, VirtAppliance.Core.Images.DiskFormat.Raw),
             ]);
             return Task.CompletedTask;
         });
