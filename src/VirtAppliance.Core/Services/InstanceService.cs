@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Descriptors;
@@ -353,11 +352,7 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
 
     private static void CheckName(string name)
     {
-        if (!VmNamePattern().IsMatch(name))
-            throw new InvalidInputException($"'{name}' is not a valid VM name")
-            {
-                Hint = "use up to 60 letters, digits, '.', '_' and '-', starting with a letter or digit",
-            };
+        VmName.Check(name);
     }
 
     private static void CreateFolder(string folder) => Directory.CreateDirectory(folder, PublicFolderMode);
@@ -365,7 +360,4 @@ public sealed partial class InstanceService(ApplianceStore store, IHypervisorCon
     /// <summary>QEMU runs as libvirt-qemu and must reach the VM's disks.</summary>
     private const UnixFileMode PublicFolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")]
-    private static partial Regex VmNamePattern();
 }
