@@ -13,7 +13,7 @@ public static partial class DescriptorValidator
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         var problems = new List<DescriptorProblem>();
-        var file = descriptor.SourcePath ?? "appliance.xml";
+        var file = descriptor.SourcePath ?? ApplianceLocator.DescriptorFileName;
         var top = descriptor.NameLocation == default ? new SourceLocation(file, 0, 0) : descriptor.NameLocation;
         var strictness = purpose == ValidationPurpose.Use ? Severity.Error : Severity.Warning;
         void Report(Severity severity, SourceLocation at, string message, string? hint = null) =>

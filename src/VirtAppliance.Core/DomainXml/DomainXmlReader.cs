@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Hypervisor;
 using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Internal;
 
@@ -38,7 +39,7 @@ public static class DomainXmlReader
         var memoryKiB = MemoryUnits.ToKiB(Long(memory), (string?)memory.Attribute("unit"))
             ?? throw Invalid(memory, $"unknown memory unit '{(string?)memory.Attribute("unit")}'");
         var features = domain.Element("features");
-        var metadata = domain.Element("metadata")?.Element(XName.Get("instance", InstanceMetadata.Namespace));
+        var metadata = domain.Element("metadata")?.Element(XName.Get("instance", MetadataNamespace.Instance.Uri));
 
         return new DomainDefinition(
             type,

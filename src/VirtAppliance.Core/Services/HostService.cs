@@ -3,6 +3,7 @@ using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Services;
 
@@ -65,8 +66,8 @@ public sealed class HostService(IHypervisorConnector connector, ApplianceService
             {
                 Hint = "save one with 'virsh capabilities > caps.xml' (or 'virsh domcapabilities > domcaps.xml')",
             };
-        if (new FileInfo(path).Length > 16 * 1024 * 1024)
-            throw new InvalidInputException($"{path}: too large for a capabilities file");
+        if (new FileInfo(path).Length > SafeXml.MaxCharacters)
+            throw new InvalidInputException($"{path}: too large for a capabilities file (at most {SafeXml.MaxCharacters} bytes)");
         return File.ReadAllText(path);
     }
 }

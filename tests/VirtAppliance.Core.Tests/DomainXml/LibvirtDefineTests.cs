@@ -3,6 +3,7 @@ using Shouldly;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
+using VirtAppliance.Core.Hypervisor;
 using VirtAppliance.Core.Tests.Capabilities;
 using Xunit;
 
@@ -99,7 +100,7 @@ public class LibvirtDefineTests
         // When / Then
         await DefineAsync(descriptor, defined =>
         {
-            XNamespace va = InstanceMetadata.Namespace;
+            XNamespace va = MetadataNamespace.Instance.Uri;
             var instance = defined.Element("metadata")!.Element(va + "instance")!;
             instance.Element(va + "appliance")!.Value.ShouldBe("tiny");
             instance.Element(va + "version")!.Value.ShouldBe("1.0");
