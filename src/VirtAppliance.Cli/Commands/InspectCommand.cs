@@ -88,15 +88,8 @@ internal static class InspectCommand
         }
         foreach (var template in descriptor.Templates)
             console.WriteLine($"config: {template.GuestPath} from {template.Source}");
-        if (descriptor.Health is { } health)
-        {
-            var checks = new List<string>();
-            if (health.ConsolePattern is not null)
-                checks.Add($"console line matching /{health.ConsolePattern}/");
-            if (health.TcpPort is not null)
-                checks.Add($"TCP port {health.TcpPort}");
-            console.WriteLine($"health: {string.Join(" and ", checks)} within {health.TimeoutSeconds} s");
-        }
+        if (descriptor.Health is { ConsolePattern: { } pattern } health)
+            console.WriteLine($"health: console line matching /{pattern}/ within {health.TimeoutSeconds} s");
         if (descriptor.Stateless is { } stateless)
             console.WriteLine($"stateless: {stateless.Persistent.Count} persistent, {stateless.Temporary.Count} temporary path(s)");
         if (descriptor.Requirements is { } requirements)

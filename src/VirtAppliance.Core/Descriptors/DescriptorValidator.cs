@@ -155,6 +155,8 @@ public static partial class DescriptorValidator
                 report(Severity.Error, template.Location, $"mode '{mode}' is not an octal file mode", "write mode=\"0644\"");
         }
 
+        if (descriptor.Health is { ConsolePattern: null } empty)
+            report(Severity.Error, empty.Location, "<health> says nothing to check", HealthCheck.ConsoleHint);
         if (descriptor.Health is { ConsolePattern: { } pattern } health)
         {
             try

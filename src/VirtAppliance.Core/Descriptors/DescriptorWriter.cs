@@ -45,8 +45,7 @@ public static class DescriptorWriter
                 new XAttribute("path", template.GuestPath), new XAttribute("source", template.Source), Optional("mode", template.Mode)))));
         if (descriptor.Health is { } health)
             image.Add(new XElement("health", new XAttribute("timeout", Number(health.TimeoutSeconds)),
-                health.ConsolePattern is null ? null : new XElement("console", new XAttribute("pattern", health.ConsolePattern)),
-                health.TcpPort is null ? null : new XElement("tcp", new XAttribute("port", Number(health.TcpPort.Value)))));
+                health.ConsolePattern is null ? null : new XElement("console", new XAttribute("pattern", health.ConsolePattern))));
         if (descriptor.Stateless is { } stateless)
             image.Add(new XElement("stateless",
                 stateless.Persistent.Select(path => new XElement("persistent", new XAttribute("path", path))),
