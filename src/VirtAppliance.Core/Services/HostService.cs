@@ -7,7 +7,7 @@ using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Services;
 
-/// <summary>The host-stage actions (check, domain-xml), shared by the CLI and the web API.</summary>
+/// <summary>The host-stage actions (check, domain-xml), one method per action, so that every face (today the CLI) calls the same code.</summary>
 public sealed class HostService(IHypervisorConnector connector, ApplianceService appliances)
 {
     /// <summary>Every boot × requirement × what the host has; does not throw when nothing fits.</summary>

@@ -5,7 +5,7 @@ using VirtAppliance.Core.Store;
 
 namespace VirtAppliance.Core.Services;
 
-/// <summary>The package and store actions (pack, sign, verify, trust, install, list, remove, gc), shared by the CLI and the web API.</summary>
+/// <summary>The package and store actions (pack, sign, verify, trust, install, list, remove, gc), one method per action, so that every face (today the CLI) calls the same code.</summary>
 public sealed class PackageService(ApplianceStore store, TimeProvider timeProvider)
 {
     public ApplianceStore Store { get; } = store;
