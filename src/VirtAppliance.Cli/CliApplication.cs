@@ -1,7 +1,6 @@
 using System.CommandLine;
 using VirtAppliance.Cli.Commands;
 using VirtAppliance.Cli.Rendering;
-using VirtAppliance.Core.Errors;
 
 namespace VirtAppliance.Cli;
 
@@ -77,7 +76,7 @@ internal static class CliApplication
         return root;
     }
 
-    /// <summary>Wraps a verb's handler: errors become a message, a hint and an exit code, never a stack trace unless --debug.</summary>
+    /// <summary>Wraps a verb's handler: every error becomes a message, a hint and an exit code (1 for a bug), with a stack trace only under --debug.</summary>
     internal static void SetHandler(Command command, GlobalOptions globals, Output output, Func<CommandContext, CancellationToken, Task<int>> handler)
     {
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -92,8 +91,9 @@ internal static class CliApplication
                 output.Error("virt-appliance: interrupted");
                 return 130;
             }
-            catch (Exception error) when (error is VirtApplianceException or IOException or UnauthorizedAccessException || !context.Debug)
+            catch (Exception error)
             {
+                // Every failure, a bug included, ends in an exit code; --debug adds the stack trace.
                 var code = ExitCodes.For(error);
                 output.Failure(error, code, context.Json, context.Debug);
                 return code;

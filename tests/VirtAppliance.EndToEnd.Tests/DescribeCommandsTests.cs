@@ -54,6 +54,32 @@ public class DescribeCommandsTests
     }
 
     [Fact]
+    public async Task A_tcp_health_check_is_invalid_input_at_its_line_and_column_since_nothing_evaluates_it()
+    {
+        // Given a descriptor whose only health check is a TCP port (line 7)
+        using var folder = new TemporaryFolder();
+        var path = folder.Write("appliance.xml", """
+            <image>
+              <name>tcp-only</name>
+              <domain>
+                <boot type="hvm"><guest><arch>x86_64</arch></guest><os><loader dev="hd"/></os><drive disk="root.img" target="vda"/></boot>
+                <devices><vcpu>1</vcpu><memory>262144</memory></devices>
+              </domain>
+              <storage><disk file="root.img"/></storage><health>
+                <tcp port="443"/></health>
+            </image>
+            """);
+
+        // When it is validated
+        var result = await CliRunner.InProcessAsync("validate", path);
+
+        // Then it is invalid (exit 3), located, and says what to write instead
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Stdout.ShouldContain($"{path}:8:6: error: TCP health checks are not evaluated yet");
+        result.Stdout.ShouldContain("<console pattern=");
+    }
+
+    [Fact]
     public async Task Validate_of_an_appliance_folder_reads_its_appliance_xml()
     {
         var result = await CliRunner.InProcessAsync("validate", Path.Combine(CliRunner.RepositoryRoot, "examples", "wiki"));
@@ -111,7 +137,8 @@ public class DescribeCommandsTests
         var parameters = root.GetProperty("parameters").EnumerateArray().ToList();
         parameters.Select(parameter => parameter.GetProperty("name").GetString()).ShouldContain("admin_email");
         parameters.Single(parameter => parameter.GetProperty("name").GetString() == "theme").GetProperty("choices").GetArrayLength().ShouldBe(2);
-        root.GetProperty("health").GetProperty("tcp").GetInt32().ShouldBe(443);
+        root.GetProperty("health").GetProperty("console").GetString().ShouldBe("^wiki: ready");
+        root.GetProperty("health").TryGetProperty("tcp", out _).ShouldBeFalse();
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Services;
 
 namespace VirtAppliance.Cli.Commands;
@@ -66,7 +67,7 @@ internal static class InspectCommand
         var disks = new Table().Title("disks").AddColumns("id", "role", "format", "size", "file", "allocated", "targets");
         foreach (var disk in summary.Disks)
         {
-            disks.AddRow(Text(disk.Id), Text(disk.Role.ToString().ToLowerInvariant()), Text(disk.Format.ToString().ToLowerInvariant()),
+            disks.AddRow(Text(disk.Id), Text(disk.Role.ToString().ToLowerInvariant()), Text(disk.Format.ToText()),
                 Text(disk.DeclaredSizeMiB is { } size ? Sizes.Bytes(size * 1024 * 1024) : disk.FileBytes is { } bytes ? Sizes.Bytes(bytes) : "-"),
                 Text(disk.File ?? "(created empty)"),
                 Text(disk.AllocatedBytes is { } allocated ? Sizes.Bytes(allocated) : disk.File is null ? "-" : "absent"),
@@ -87,15 +88,8 @@ internal static class InspectCommand
         }
         foreach (var template in descriptor.Templates)
             console.WriteLine($"config: {template.GuestPath} from {template.Source}");
-        if (descriptor.Health is { } health)
-        {
-            var checks = new List<string>();
-            if (health.ConsolePattern is not null)
-                checks.Add($"console line matching /{health.ConsolePattern}/");
-            if (health.TcpPort is not null)
-                checks.Add($"TCP port {health.TcpPort}");
-            console.WriteLine($"health: {string.Join(" and ", checks)} within {health.TimeoutSeconds} s");
-        }
+        if (descriptor.Health is { ConsolePattern: { } pattern } health)
+            console.WriteLine($"health: console line matching /{pattern}/ within {health.TimeoutSeconds} s");
         if (descriptor.Stateless is { } stateless)
             console.WriteLine($"stateless: {stateless.Persistent.Count} persistent, {stateless.Temporary.Count} temporary path(s)");
         if (descriptor.Requirements is { } requirements)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Deployment;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Cli.Commands;
 
@@ -87,7 +88,7 @@ internal static class InstanceCommands
             foreach (var vm in vms)
             {
                 var disks = string.Join("\n", vm.Disks.Select(usage =>
-                    $"{usage.Disk.Target} {usage.Disk.Role.ToString().ToLowerInvariant()} {usage.Disk.Format} {Sizes.Bytes(usage.AllocatedBytes ?? 0)} used"));
+                    $"{usage.Disk.Target} {usage.Disk.Role.ToString().ToLowerInvariant()} {usage.Disk.Format.ToText()} {Sizes.Bytes(usage.AllocatedBytes ?? 0)} used"));
                 table.AddRow(Markup.Escape(vm.Record.Name), Markup.Escape(vm.Record.Appliance), Markup.Escape($"{vm.Record.Version}-{vm.Record.Release}"),
                     Markup.Escape(VmJson.StateText(vm)), Markup.Escape(disks), Markup.Escape(vm.Record.ConsoleLog));
             }

@@ -1,5 +1,6 @@
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Cli.Rendering;
 
@@ -25,7 +26,7 @@ internal static class VmJson
             {
                 usage.Disk.Target,
                 Role = usage.Disk.Role.ToString().ToLowerInvariant(),
-                usage.Disk.Format,
+                Format = usage.Disk.Format.ToText(),
                 usage.Disk.Path,
                 VirtualSize = usage.VirtualSize,
                 AllocatedSize = usage.AllocatedBytes,

@@ -3,7 +3,6 @@ using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Store;
-using DomainDiskFormat = VirtAppliance.Core.DomainXml.DiskFormat;
 
 namespace VirtAppliance.Core.Deployment;
 
@@ -27,34 +26,33 @@ internal static class InstanceDisks
         foreach (var drive in boot.Drives)
         {
             var disk = descriptor.FindDisk(drive.DiskId)!;
-            var format = XmlNames.Of(disk.Format);
             InstanceDisk created;
             switch (disk.Role)
             {
-                case DiskRole.System when disk.Format == Descriptors.DiskFormat.Iso:
+                case DiskRole.System when disk.Format == DiskFormat.Iso:
                     // A read-only CD-ROM needs no overlay: attach the pristine image.
-                    created = new InstanceDisk(disk.Id, drive.Target, disk.Role, "raw", Path.Combine(installed.Path, disk.File!));
+                    created = new InstanceDisk(disk.Id, drive.Target, disk.Role, disk.Format, Path.Combine(installed.Path, disk.File!));
                     break;
                 case DiskRole.System:
                     var overlay = SystemOverlayPath(folder, disk.Id, installed);
-                    await QemuImg.CreateOverlayAsync(Path.Combine(installed.Path, disk.File!), format, overlay, cancellationToken).ConfigureAwait(false);
-                    created = new InstanceDisk(disk.Id, drive.Target, disk.Role, "qcow2", overlay);
+                    await QemuImg.CreateOverlayAsync(Path.Combine(installed.Path, disk.File!), disk.Format.ToText(), overlay, cancellationToken).ConfigureAwait(false);
+                    created = new InstanceDisk(disk.Id, drive.Target, disk.Role, DiskFormat.Qcow2, overlay);
                     break;
                 case DiskRole.User when keepUserDisks?.FirstOrDefault(kept => kept.DiskId == disk.Id) is { } kept:
                     created = kept with { Target = drive.Target };
                     break;
                 case DiskRole.User when disk.File is not null:
-                    var copy = Path.Combine(folder, $"user-{disk.Id}.{(format == "raw" ? "img" : format)}");
+                    var copy = Path.Combine(folder, $"user-{disk.Id}.{(disk.Format == DiskFormat.Raw ? "img" : disk.Format.ToText())}");
                     await QemuImg.SparseCopyAsync(Path.Combine(installed.Path, disk.File), copy, cancellationToken).ConfigureAwait(false);
                     File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-                    created = new InstanceDisk(disk.Id, drive.Target, disk.Role, format, copy);
+                    created = new InstanceDisk(disk.Id, drive.Target, disk.Role, disk.Format, copy);
                     break;
                 default:
                     var blank = Path.Combine(folder, $"{(disk.Role == DiskRole.User ? "user" : "scratch")}-{disk.Id}.qcow2");
                     if (File.Exists(blank))
                         File.Delete(blank);
                     await QemuImg.CreateAsync(blank, "qcow2", (disk.SizeMiB ?? 1024) * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-                    created = new InstanceDisk(disk.Id, drive.Target, disk.Role, "qcow2", blank);
+                    created = new InstanceDisk(disk.Id, drive.Target, disk.Role, DiskFormat.Qcow2, blank);
                     break;
             }
             disks.Add(created);
@@ -68,7 +66,7 @@ internal static class InstanceDisks
     /// <summary>Scratch disks start empty at every (re)definition; same virtual size as before.</summary>
     public static async Task RecreateScratchAsync(IEnumerable<InstanceDisk> disks, CancellationToken cancellationToken)
     {
-        foreach (var scratch in disks.Where(disk => disk.Role == DiskRole.Scratch && disk.Format == "qcow2" && File.Exists(disk.Path)))
+        foreach (var scratch in disks.Where(disk => disk.Role == DiskRole.Scratch && disk.Format == DiskFormat.Qcow2 && File.Exists(disk.Path)))
         {
             var size = (await ImageInspector.InspectAsync(scratch.Path, cancellationToken).ConfigureAwait(false)).VirtualSize;
             File.Delete(scratch.Path);
@@ -91,19 +89,8 @@ internal static class InstanceDisks
             Name = record.Name,
             Uuid = record.Uuid,
             Network = record.Network,
-            Disks = record.Disks.ToDictionary(disk => disk.DiskId, disk => new ResolvedDisk(disk.Path, DomainFormat(disk.Format)), StringComparer.Ordinal),
+            Disks = record.Disks.ToDictionary(disk => disk.DiskId, disk => new ResolvedDisk(disk.Path, disk.Format), StringComparer.Ordinal),
             ConsoleLog = record.ConsoleLog,
             PackageDigest = "sha256:" + record.PackageSha256,
         }));
-
-    private static DomainDiskFormat DomainFormat(string format) => format switch
-    {
-        "qcow2" => DomainDiskFormat.Qcow2,
-        "qcow" => DomainDiskFormat.Qcow,
-        "vmdk" => DomainDiskFormat.Vmdk,
-        "vdi" => DomainDiskFormat.Vdi,
-        "vpc" => DomainDiskFormat.Vpc,
-        "vhdx" => DomainDiskFormat.Vhdx,
-        _ => DomainDiskFormat.Raw,
-    };
 }

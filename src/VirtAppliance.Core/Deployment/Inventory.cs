@@ -98,7 +98,7 @@ internal static class Inventory
         var disks = fileDisks.Select(disk =>
         {
             var diskId = boot.Drives.First(drive => drive.Target == disk.Target.Device).DiskId;
-            return new InstanceDisk(diskId, disk.Target.Device, descriptor.FindDisk(diskId)!.Role, disk.Driver.Format.ToXml(), ((FileDiskSource)disk.Source).Path);
+            return new InstanceDisk(diskId, disk.Target.Device, descriptor.FindDisk(diskId)!.Role, disk.Driver.Format, ((FileDiskSource)disk.Source).Path);
         }).ToList();
         var record = new InstanceRecord(definition.Name, definition.Uuid, installed.Name, installed.Version, installed.Release,
             metadata.PackageDigest is { } digest && digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest["sha256:".Length..] : installed.PackageSha256,

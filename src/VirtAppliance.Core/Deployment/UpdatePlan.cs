@@ -2,6 +2,7 @@ using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Store;
 
 namespace VirtAppliance.Core.Deployment;
@@ -61,7 +62,7 @@ internal static class UpdatePlan
         }, async () =>
         {
             InstanceDisks.DeleteUnusedOverlays(record, disks.Concat(
-                descriptor.Disks.Where(disk => disk.Role == DiskRole.System).Select(disk => new InstanceDisk(disk.Id, "", DiskRole.System, "qcow2",
+                descriptor.Disks.Where(disk => disk.Role == DiskRole.System).Select(disk => new InstanceDisk(disk.Id, "", DiskRole.System, DiskFormat.Qcow2,
                     InstanceDisks.SystemOverlayPath(record.Folder, disk.Id, target)))));
             // The new version's scratch disks replaced the old ones at the same paths: the old version starts with empty ones too.
             await InstanceDisks.RecreateScratchAsync(record.Disks, CancellationToken.None).ConfigureAwait(false);

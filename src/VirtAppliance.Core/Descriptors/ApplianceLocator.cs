@@ -22,7 +22,7 @@ public static class ApplianceLocator
             if (!File.Exists(descriptorPath))
                 throw new NotFoundException($"{argument}: the folder has no {DescriptorFileName}")
                 {
-                    Hint = "an appliance folder holds appliance.xml next to its disk images; 'virt-appliance init' writes one",
+                    Hint = "an appliance folder holds appliance.xml next to its disk images; write one by hand as docs/descriptor.md describes (examples/wiki/appliance.xml is a complete one)",
                 };
             return FromFile(ApplianceSourceKind.Folder, descriptorPath, purpose);
         }

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Descriptors;
@@ -278,7 +279,9 @@ public static partial class DescriptorReader
             var formatAttribute = disk.Attribute("format");
             var sizeAttribute = disk.Attribute("size");
             var role = useAttribute is null ? DiskRole.System : context.Choice(useAttribute, useAttribute.Value.Trim(), XmlNames.DiskRoles, "disk use") ?? DiskRole.System;
-            var format = formatAttribute is null ? DiskFormat.Raw : context.Choice(formatAttribute, formatAttribute.Value.Trim(), XmlNames.DiskFormats, "disk format") ?? DiskFormat.Raw;
+            var format = DiskFormat.Raw;
+            if (formatAttribute is not null && !DiskFormatSpelling.TryParse(formatAttribute.Value.Trim(), out format))
+                context.Error(formatAttribute, $"'{formatAttribute.Value.Trim()}' is not a valid disk format", $"use one of: {string.Join(", ", DiskFormatSpelling.Names)}");
             var size = sizeAttribute is null ? null : context.Integer(sizeAttribute, sizeAttribute.Value.Trim(), "disk size (MB)", 1, 1L << 30);
             var partitions = disk.Elements("partition").Select(partition => ReadContext.Attribute(partition, "file")).OfType<string>().ToList();
 
@@ -404,18 +407,14 @@ public static partial class DescriptorReader
             ? context.Integer(timeoutAttribute, timeoutAttribute.Value.Trim(), "health timeout (seconds)", 1, 86400)
             : null;
         var console = context.Single(health, "console", required: false);
-        var tcp = context.Single(health, "tcp", required: false);
         var pattern = console is null ? null : ReadContext.Attribute(console, "pattern");
         if (console is not null && pattern is null)
             context.Error(console, "<console> has no pattern", "write pattern=\"^my-app: ready\" (a regular expression)");
-        var port = tcp?.Attribute("port") is { } portAttribute
-            ? context.Integer(portAttribute, portAttribute.Value.Trim(), "health port", 1, 65535)
-            : null;
-        if (tcp is not null && tcp.Attribute("port") is null)
-            context.Error(tcp, "<tcp> has no port", "write port=\"443\"");
-        if (console is null && tcp is null)
-            context.Error(health, "<health> says nothing to check", "add <console pattern=\"…\"/> and/or <tcp port=\"…\"/>");
-        return new HealthCheck((int)(timeout ?? HealthCheck.DefaultTimeoutSeconds), pattern, (int?)port, context.At(health));
+        // Nothing could carry out a TCP check yet (guests get no network the host can reach), and a
+        // check nothing evaluates would pass at once and keep update from ever rolling back.
+        foreach (var tcp in health.Elements("tcp"))
+            context.Error(tcp, "TCP health checks are not evaluated yet (no guest port is reachable from the host)", HealthCheck.ConsoleHint);
+        return new HealthCheck((int)(timeout ?? HealthCheck.DefaultTimeoutSeconds), pattern, context.At(health));
     }
 
     private static StatelessLayout? ReadStateless(XElement? stateless, ReadContext context)

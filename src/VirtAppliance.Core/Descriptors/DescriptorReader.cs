@@ -28,7 +28,7 @@ public static partial class DescriptorReader
             return context.Fail(0, 0, $"the file is {stream.Length - stream.Position} bytes; a descriptor may have at most {MaxDescriptorBytes}",
                 "is this really an appliance.xml? disk images belong next to it, not inside");
         if (stream.CanSeek && stream.Length == stream.Position)
-            return context.Fail(0, 0, "the file is empty", "write an <image> descriptor, or create one with 'virt-appliance init'");
+            return context.Fail(0, 0, "the file is empty", "write an <image> descriptor by hand, as docs/descriptor.md describes");
 
         XDocument document;
         try

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.Descriptors;
 
@@ -12,7 +13,7 @@ public static partial class DescriptorValidator
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         var problems = new List<DescriptorProblem>();
-        var file = descriptor.SourcePath ?? "appliance.xml";
+        var file = descriptor.SourcePath ?? ApplianceLocator.DescriptorFileName;
         var top = descriptor.NameLocation == default ? new SourceLocation(file, 0, 0) : descriptor.NameLocation;
         var strictness = purpose == ValidationPurpose.Use ? Severity.Error : Severity.Warning;
         void Report(Severity severity, SourceLocation at, string message, string? hint = null) =>
@@ -154,6 +155,8 @@ public static partial class DescriptorValidator
                 report(Severity.Error, template.Location, $"mode '{mode}' is not an octal file mode", "write mode=\"0644\"");
         }
 
+        if (descriptor.Health is { ConsolePattern: null } empty)
+            report(Severity.Error, empty.Location, "<health> says nothing to check", HealthCheck.ConsoleHint);
         if (descriptor.Health is { ConsolePattern: { } pattern } health)
         {
             try

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.Descriptors;
 
@@ -44,8 +45,7 @@ public static class DescriptorWriter
                 new XAttribute("path", template.GuestPath), new XAttribute("source", template.Source), Optional("mode", template.Mode)))));
         if (descriptor.Health is { } health)
             image.Add(new XElement("health", new XAttribute("timeout", Number(health.TimeoutSeconds)),
-                health.ConsolePattern is null ? null : new XElement("console", new XAttribute("pattern", health.ConsolePattern)),
-                health.TcpPort is null ? null : new XElement("tcp", new XAttribute("port", Number(health.TcpPort.Value)))));
+                health.ConsolePattern is null ? null : new XElement("console", new XAttribute("pattern", health.ConsolePattern))));
         if (descriptor.Stateless is { } stateless)
             image.Add(new XElement("stateless",
                 stateless.Persistent.Select(path => new XElement("persistent", new XAttribute("path", path))),
@@ -91,7 +91,7 @@ public static class DescriptorWriter
             disk.Id.Length > 0 && disk.Id != disk.File ? new XAttribute("id", disk.Id) : null,
             Optional("file", disk.File),
             new XAttribute("use", XmlNames.Of(disk.Role)),
-            new XAttribute("format", XmlNames.Of(disk.Format)),
+            new XAttribute("format", disk.Format.ToText()),
             disk.SizeMiB is null ? null : new XAttribute("size", Number(disk.SizeMiB.Value)),
             disk.Checksum is null ? null : new XElement("checksum", new XAttribute("type", disk.Checksum.Algorithm), disk.Checksum.Value),
             disk.Partitions.Select(partition => new XElement("partition", new XAttribute("file", partition))),

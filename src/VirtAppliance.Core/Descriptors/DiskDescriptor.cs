@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.Descriptors;
 

@@ -17,18 +17,6 @@ internal static class XmlNames
         ["scratch"] = DiskRole.Scratch,
     };
 
-    public static readonly IReadOnlyDictionary<string, DiskFormat> DiskFormats = new Dictionary<string, DiskFormat>
-    {
-        ["raw"] = DiskFormat.Raw,
-        ["qcow2"] = DiskFormat.Qcow2,
-        ["qcow"] = DiskFormat.Qcow,
-        ["vmdk"] = DiskFormat.Vmdk,
-        ["iso"] = DiskFormat.Iso,
-        ["vdi"] = DiskFormat.Vdi,
-        ["vpc"] = DiskFormat.Vpc,
-        ["vhdx"] = DiskFormat.Vhdx,
-    };
-
     public static readonly IReadOnlyDictionary<string, ParameterType> ParameterTypes = new Dictionary<string, ParameterType>
     {
         ["string"] = ParameterType.String,
@@ -63,8 +51,6 @@ internal static class XmlNames
     public static string Of(BootType value) => value == BootType.Xen ? "xen" : "hvm";
 
     public static string Of(DiskRole value) => value.ToString().ToLowerInvariant();
-
-    public static string Of(DiskFormat value) => value.ToString().ToLowerInvariant();
 
     public static string Of(ParameterType value) => value.ToString().ToLowerInvariant();
 

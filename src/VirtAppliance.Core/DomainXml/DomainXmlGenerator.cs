@@ -1,7 +1,7 @@
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
-using DescriptorDiskFormat = VirtAppliance.Core.Descriptors.DiskFormat;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.DomainXml;
 
@@ -15,7 +15,7 @@ public static class DomainXmlGenerator
     public const string Pygrub = "/usr/bin/pygrub";
 
     /// <exception cref="InvalidInputException">
-    /// The VM name is not a valid libvirt name, a drive names a disk that does not exist, a disk
+    /// The VM name breaks the <see cref="VmName"/> rule, a drive names a disk that does not exist, a disk
     /// is a legacy multi-file disk, or a target's prefix names no bus.
     /// </exception>
     public static DomainDefinition Generate(ApplianceDescriptor descriptor, HostChoice choice, InstanceOptions instance)
@@ -28,7 +28,7 @@ public static class DomainXmlGenerator
             throw new ArgumentOutOfRangeException(nameof(choice), choice.BootIndex, "The chosen boot is not one of this descriptor's.");
         }
 
-        CheckName(instance.Name);
+        VmName.Check(instance.Name);
         var boot = descriptor.Boots[choice.BootIndex];
         var hvm = choice.OsType == GuestOsType.Hvm;
         var qemu = choice.DomainType is VirtType.Kvm or VirtType.Qemu;
@@ -115,7 +115,7 @@ public static class DomainXmlGenerator
     {
         var disk = descriptor.FindDisk(drive.DiskId)
             ?? throw new InvalidInputException($"{drive.Location}: the drive names disk '{drive.DiskId}', which the storage section does not have.");
-        var cdrom = disk.Format == DescriptorDiskFormat.Iso;
+        var cdrom = disk.Format == DiskFormat.Iso;
 
         ResolvedDisk resolved;
         if (instance.Disks.TryGetValue(disk.Id, out var given))
@@ -124,7 +124,7 @@ public static class DomainXmlGenerator
         }
         else if (disk.File is { } file)
         {
-            resolved = new ResolvedDisk(descriptor.ResolvePath(file), FormatOf(disk.Format));
+            resolved = new ResolvedDisk(descriptor.ResolvePath(file), disk.Format);
         }
         else if (disk.Partitions.Count > 0)
         {
@@ -163,27 +163,4 @@ public static class DomainXmlGenerator
         var target when target.StartsWith("hd", StringComparison.Ordinal) => DiskBus.Ide,
         _ => throw new InvalidInputException($"{drive.Location}: the target '{drive.Target}' does not start with vd, sd, hd or xvd, so it names no bus."),
     };
-
-    private static DiskFormat FormatOf(DescriptorDiskFormat format) => format switch
-    {
-        DescriptorDiskFormat.Raw or DescriptorDiskFormat.Iso => DiskFormat.Raw,
-        DescriptorDiskFormat.Qcow2 => DiskFormat.Qcow2,
-        DescriptorDiskFormat.Qcow => DiskFormat.Qcow,
-        DescriptorDiskFormat.Vmdk => DiskFormat.Vmdk,
-        DescriptorDiskFormat.Vdi => DiskFormat.Vdi,
-        DescriptorDiskFormat.Vpc => DiskFormat.Vpc,
-        DescriptorDiskFormat.Vhdx => DiskFormat.Vhdx,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
-    };
-
-    private static void CheckName(string name)
-    {
-        if (string.IsNullOrWhiteSpace(name) || name.Contains('/', StringComparison.Ordinal) || name.Any(char.IsControl) || name.Length > 200)
-        {
-            throw new InvalidInputException($"'{name}' cannot be a VM name.")
-            {
-                Hint = "use letters, digits, '-', '_' or '.', at most 200 characters, no '/'",
-            };
-        }
-    }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Xml.Linq;
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.DomainXml;
@@ -37,7 +39,7 @@ public static class DomainXmlReader
         var memoryKiB = MemoryUnits.ToKiB(Long(memory), (string?)memory.Attribute("unit"))
             ?? throw Invalid(memory, $"unknown memory unit '{(string?)memory.Attribute("unit")}'");
         var features = domain.Element("features");
-        var metadata = domain.Element("metadata")?.Element(XName.Get("instance", InstanceMetadata.Namespace));
+        var metadata = domain.Element("metadata")?.Element(XName.Get("instance", MetadataNamespace.Instance.Uri));
 
         return new DomainDefinition(
             type,
@@ -120,7 +122,7 @@ public static class DomainXmlReader
         var target = Required(disk, "target");
         return new DomainDisk(
             Enum<DiskDevice>(disk, "device", DomainXmlSpelling.ToXml),
-            new DiskDriver(Enum<DiskDriverName>(driver, "name", DomainXmlSpelling.ToXml), Enum<DiskFormat>(driver, "type", DomainXmlSpelling.ToXml)),
+            new DiskDriver(Enum<DiskDriverName>(driver, "name", DomainXmlSpelling.ToXml), DriverType(driver)),
             diskSource,
             new DiskTarget(Attribute(target, "dev"), Enum<DiskBus>(target, "bus", DomainXmlSpelling.ToXml)),
             disk.Element("readonly") is not null);
@@ -138,6 +140,14 @@ public static class DomainXmlReader
 
     private static LifecycleAction Lifecycle(XElement domain, string name, LifecycleAction libvirtDefault) =>
         domain.Element(name) is { } element ? Parse<LifecycleAction>(element, element.Value.Trim(), DomainXmlSpelling.ToXml) : libvirtDefault;
+
+    private static DiskFormat DriverType(XElement driver)
+    {
+        var text = Attribute(driver, "type");
+        return DiskFormatSpelling.TryParseDriverType(text, out var format)
+            ? format
+            : throw Invalid(driver, $"'{text}' is not a disk format this tool knows");
+    }
 
     /// <summary>Reverses the one spelling table, so reading and writing cannot disagree.</summary>
     private static T Enum<T>(XElement element, string attribute, Func<T, string> toXml)

@@ -55,18 +55,6 @@ public static class DomainXmlSpelling
         _ => throw Unknown(value),
     };
 
-    public static string ToXml(this DiskFormat value) => value switch
-    {
-        DiskFormat.Raw => "raw",
-        DiskFormat.Qcow2 => "qcow2",
-        DiskFormat.Qcow => "qcow",
-        DiskFormat.Vmdk => "vmdk",
-        DiskFormat.Vdi => "vdi",
-        DiskFormat.Vpc => "vpc",
-        DiskFormat.Vhdx => "vhdx",
-        _ => throw Unknown(value),
-    };
-
     public static string ToXml(this DiskBus value) => value switch
     {
         DiskBus.Virtio => "virtio",

@@ -3,6 +3,8 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.DomainXml;
 
@@ -12,7 +14,7 @@ namespace VirtAppliance.Core.DomainXml;
 /// </summary>
 public static class DomainXmlWriter
 {
-    private static readonly XNamespace Va = InstanceMetadata.Namespace;
+    private static readonly XNamespace Va = MetadataNamespace.Instance.Uri;
 
     public static string Write(DomainDefinition domain)
     {
@@ -58,7 +60,7 @@ public static class DomainXmlWriter
     private static XElement Metadata(InstanceMetadata metadata) =>
         new("metadata",
             new XElement(Va + "instance",
-                new XAttribute(XNamespace.Xmlns + InstanceMetadata.Prefix, InstanceMetadata.Namespace),
+                new XAttribute(XNamespace.Xmlns + MetadataNamespace.Instance.Prefix, MetadataNamespace.Instance.Uri),
                 new XElement(Va + "appliance", metadata.ApplianceName),
                 metadata.Version is { } version ? new XElement(Va + "version", version) : null,
                 metadata.Release is { } release ? new XElement(Va + "release", release) : null,
@@ -113,7 +115,7 @@ public static class DomainXmlWriter
             new XAttribute("device", disk.Device.ToXml()),
             new XElement("driver",
                 new XAttribute("name", disk.Driver.Name.ToXml()),
-                new XAttribute("type", disk.Driver.Format.ToXml())),
+                new XAttribute("type", disk.Driver.Format.ToDriverType())),
             disk.Source switch
             {
                 FileDiskSource file => new XElement("source", new XAttribute("file", file.Path)),

@@ -1,11 +1,13 @@
 using System.Xml.Linq;
+using VirtAppliance.Core.Hypervisor;
 using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.DomainXml;
 
 /// <summary>
 /// What ties a libvirt domain to its appliance, kept in the domain's <c>&lt;metadata&gt;</c> as
-/// <c>&lt;va:instance&gt;</c> in <see cref="Namespace"/>, so that <c>virsh dumpxml</c> alone says
+/// <c>&lt;va:instance&gt;</c> in <see cref="MetadataNamespace.Instance"/> (the one definition, also used
+/// by the hypervisor's metadata calls), so that <c>virsh dumpxml</c> alone says
 /// where a VM came from.
 /// </summary>
 /// <param name="ApplianceName">The descriptor's name.</param>
@@ -14,12 +16,6 @@ namespace VirtAppliance.Core.DomainXml;
 /// <param name="PackageDigest">The digest of the package it was installed from (e.g. sha256:…), when known.</param>
 public sealed record InstanceMetadata(string ApplianceName, string? Version, string? Release, string? PackageDigest)
 {
-    /// <summary>The XML namespace of the instance metadata.</summary>
-    public const string Namespace = "https://virt-appliance.org/xmlns/instance/1";
-
-    /// <summary>The prefix written for <see cref="Namespace"/>.</summary>
-    public const string Prefix = "va";
-
     /// <summary>
     /// Reads the instance metadata from a whole domain XML (<c>virsh dumpxml</c>) or from the
     /// metadata element alone (what <c>virDomainGetMetadata</c> returns). Null when the domain
@@ -29,7 +25,7 @@ public sealed record InstanceMetadata(string ApplianceName, string? Version, str
     public static InstanceMetadata? Parse(string xml)
     {
         var root = SafeXml.Parse(xml, "The domain XML").Root!;
-        XNamespace va = Namespace;
+        XNamespace va = MetadataNamespace.Instance.Uri;
         var instance = root.Name == va + "instance"
             ? root
             : root.Element("metadata")?.Element(va + "instance");

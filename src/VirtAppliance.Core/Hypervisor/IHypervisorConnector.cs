@@ -1,6 +1,6 @@
 namespace VirtAppliance.Core.Hypervisor;
 
-/// <summary>Opens connections to a hypervisor; the CLI and the web server hold one of these.</summary>
+/// <summary>Opens connections to a hypervisor; the services get one from the face that runs them (today the CLI).</summary>
 public interface IHypervisorConnector
 {
     /// <summary>Connects to a hypervisor.</summary>

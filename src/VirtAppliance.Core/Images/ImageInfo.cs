@@ -6,4 +6,4 @@ namespace VirtAppliance.Core.Images;
 /// <param name="FileLength">The length of the file in bytes.</param>
 /// <param name="BackingFile">The backing file a qcow2 image refers to, or null.</param>
 /// <param name="Qcow2">The qcow2 header, for qcow2 images.</param>
-public sealed record ImageInfo(ImageFormat Format, long VirtualSize, long FileLength, string? BackingFile, Qcow2Header? Qcow2);
+public sealed record ImageInfo(DiskFormat Format, long VirtualSize, long FileLength, string? BackingFile, Qcow2Header? Qcow2);

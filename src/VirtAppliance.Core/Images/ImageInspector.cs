@@ -11,13 +11,13 @@ public static class ImageInspector
     private const int IsoSignatureOffset = (16 * 2048) + 1; // primary volume descriptor, "CD001"
 
     /// <summary>Detects the format from the first bytes of an image (up to <see cref="HeadLength"/>).</summary>
-    public static ImageFormat DetectFormat(ReadOnlySpan<byte> head)
+    public static DiskFormat DetectFormat(ReadOnlySpan<byte> head)
     {
         if (Qcow2Header.HasMagic(head))
-            return ImageFormat.Qcow2;
+            return DiskFormat.Qcow2;
         if (head.Length >= IsoSignatureOffset + 5 && head.Slice(IsoSignatureOffset, 5).SequenceEqual("CD001"u8))
-            return ImageFormat.Iso;
-        return ImageFormat.Raw;
+            return DiskFormat.Iso;
+        return DiskFormat.Raw;
     }
 
     /// <summary>Inspects the head of an image whose total length is <paramref name="fileLength"/>.</summary>
@@ -25,7 +25,7 @@ public static class ImageInspector
     public static ImageInfo Inspect(ReadOnlySpan<byte> head, long fileLength)
     {
         var format = DetectFormat(head);
-        if (format != ImageFormat.Qcow2)
+        if (format != DiskFormat.Qcow2)
             return new ImageInfo(format, fileLength, fileLength, null, null);
 
         var header = Qcow2Header.Parse(head);
@@ -38,7 +38,7 @@ public static class ImageInspector
                 : "(name outside the header cluster)";
         }
 
-        return new ImageInfo(ImageFormat.Qcow2, header.VirtualSize, fileLength, backing, header);
+        return new ImageInfo(DiskFormat.Qcow2, header.VirtualSize, fileLength, backing, header);
     }
 
     /// <summary>Inspects an image file.</summary>

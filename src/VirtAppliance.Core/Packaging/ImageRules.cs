@@ -8,10 +8,11 @@ internal static class ImageRules
 {
     public static void Check(ImageInfo info, string? declaredFormat, string where)
     {
-        var declared = declaredFormat ?? "raw";
-        if (info.Format == ImageFormat.Qcow2)
+        var declared = declaredFormat ?? DiskFormat.Raw.ToText();
+        var declaresQcow2 = DiskFormatSpelling.TryParse(declared, out var format) && format == DiskFormat.Qcow2;
+        if (info.Format == DiskFormat.Qcow2)
         {
-            if (declared != "qcow2")
+            if (!declaresQcow2)
                 throw new InvalidInputException($"{where}: the image is qcow2 but declared {declared}") { Hint = "declare format=\"qcow2\" (a raw disk holding a qcow2 header would let a guest read host files)" };
             var header = info.Qcow2!;
             if (header.HasBackingFile)
@@ -25,7 +26,7 @@ internal static class ImageRules
             if (header.CryptMethod != 0)
                 throw new InvalidInputException($"{where}: the qcow2 image is encrypted") { Hint = "ship unencrypted images; encrypt at deploy time" };
         }
-        else if (declared == "qcow2")
+        else if (declaresQcow2)
         {
             throw new InvalidInputException($"{where}: declared qcow2 but the image has no qcow2 header");
         }

@@ -1,4 +1,5 @@
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.Packaging;
 
@@ -11,25 +12,11 @@ public static class PackageFiles
         ArgumentNullException.ThrowIfNull(descriptor);
         return [.. descriptor.ReferencedFiles().Select(file => file.Kind switch
         {
-            ReferencedFileKind.Disk => new PackageFile(file.Path, PackageFileRole.Disk, FormatName(file.Disk?.Format ?? DiskFormat.Raw)),
+            ReferencedFileKind.Disk => new PackageFile(file.Path, PackageFileRole.Disk, (file.Disk?.Format ?? DiskFormat.Raw).ToText()),
             ReferencedFileKind.Kernel => new PackageFile(file.Path, PackageFileRole.Kernel),
             ReferencedFileKind.Initrd => new PackageFile(file.Path, PackageFileRole.Initrd),
             ReferencedFileKind.Loader => new PackageFile(file.Path, PackageFileRole.Loader),
             _ => new PackageFile(file.Path, PackageFileRole.Other),
         })];
     }
-
-    /// <summary>The manifest spelling of a disk format (the descriptor's: raw, qcow2, vmdk …).</summary>
-    internal static string FormatName(DiskFormat format) => format switch
-    {
-        DiskFormat.Raw => "raw",
-        DiskFormat.Qcow2 => "qcow2",
-        DiskFormat.Qcow => "qcow",
-        DiskFormat.Vmdk => "vmdk",
-        DiskFormat.Iso => "iso",
-        DiskFormat.Vdi => "vdi",
-        DiskFormat.Vpc => "vpc",
-        DiskFormat.Vhdx => "vhdx",
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
 }

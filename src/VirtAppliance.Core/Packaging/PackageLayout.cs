@@ -1,3 +1,5 @@
+using VirtAppliance.Core.Descriptors;
+
 namespace VirtAppliance.Core.Packaging;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace VirtAppliance.Core.Packaging;
 /// </summary>
 internal static class PackageLayout
 {
-    public const string DescriptorName = "appliance.xml";
+    public const string DescriptorName = ApplianceLocator.DescriptorFileName;
     public const string ManifestName = "manifest.json";
     public const string SignatureName = "manifest.json.asc";
 
@@ -17,7 +19,7 @@ internal static class PackageLayout
     public const string FormatName = "virt-appliance-package";
 
     // Limits checked before anything is allocated.
-    public const int MaxDescriptorBytes = 4 << 20;
+    public const int MaxDescriptorBytes = (int)DescriptorReader.MaxDescriptorBytes; // what the reader accepts, so both agree
     public const int MaxManifestBytes = 1 << 20;
     public const int MaxSignatureBytes = 64 << 10;
     public const int MaxFiles = 256;

@@ -3,7 +3,7 @@ using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.Services;
 
-/// <summary>The describe-stage actions (validate, inspect), shared by the CLI and the web API.</summary>
+/// <summary>The describe-stage actions (validate, inspect), one method per action, so that every face (today the CLI) calls the same code.</summary>
 public sealed class ApplianceService
 {
     private readonly Func<string, string?>? _installedLookup;

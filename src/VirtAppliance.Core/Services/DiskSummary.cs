@@ -1,4 +1,5 @@
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Core.Services;
 

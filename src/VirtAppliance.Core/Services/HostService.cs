@@ -3,10 +3,11 @@ using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Services;
 
-/// <summary>The host-stage actions (check, domain-xml), shared by the CLI and the web API.</summary>
+/// <summary>The host-stage actions (check, domain-xml), one method per action, so that every face (today the CLI) calls the same code.</summary>
 public sealed class HostService(IHypervisorConnector connector, ApplianceService appliances)
 {
     /// <summary>Every boot × requirement × what the host has; does not throw when nothing fits.</summary>
@@ -65,8 +66,8 @@ public sealed class HostService(IHypervisorConnector connector, ApplianceService
             {
                 Hint = "save one with 'virsh capabilities > caps.xml' (or 'virsh domcapabilities > domcaps.xml')",
             };
-        if (new FileInfo(path).Length > 16 * 1024 * 1024)
-            throw new InvalidInputException($"{path}: too large for a capabilities file");
+        if (new FileInfo(path).Length > SafeXml.MaxCharacters)
+            throw new InvalidInputException($"{path}: too large for a capabilities file (at most {SafeXml.MaxCharacters} bytes)");
         return File.ReadAllText(path);
     }
 }

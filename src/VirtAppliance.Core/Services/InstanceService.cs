@@ -8,7 +8,7 @@ namespace VirtAppliance.Core.Services;
 
 /// <summary>
 /// The run-stage actions (deploy, vms, start, stop, undeploy, update, rollback), one method each,
-/// shared by every face. Each opens what it needs and hands the work to the deployment engine.
+/// shared by every face (today the CLI). Each opens what it needs and hands the work to the deployment engine.
 /// </summary>
 public sealed class InstanceService(ApplianceStore store, IHypervisorConnector connector, DeploymentSettings settings)
 {
@@ -17,10 +17,11 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         ArgumentNullException.ThrowIfNull(request);
         if (request.Count < 1)
             throw new InvalidInputException($"--count {request.Count}: deploy at least one VM");
-        VmName.Require(request.Name);
+        VmName.Check(request.Name);
         var names = request.Count == 1 ? [request.Name] : Enumerable.Range(1, request.Count).Select(index => $"{request.Name}-{index}").ToList();
+        // Every name a --count makes must pass too, before anything is created.
         foreach (var name in names)
-            VmName.Require(name);
+            VmName.Check(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(request.Uri);
         var context = new DeploymentContext(store, index, hypervisor, settings, progress);

@@ -9,7 +9,7 @@ namespace VirtAppliance.Core.Tests.Deployment;
 public sealed class HealthWaiterTests : IDisposable
 {
     private readonly string log = Path.Combine(Path.GetTempPath(), $"console-{Guid.NewGuid():N}.log");
-    private static readonly HealthCheck Health = new(60, "^app: ready$", null, SourceLocation.None);
+    private static readonly HealthCheck Health = new(60, "^app: ready$", SourceLocation.None);
 
     public void Dispose() => File.Delete(log);
 
@@ -33,6 +33,17 @@ public sealed class HealthWaiterTests : IDisposable
         var problem = await HealthWaiter.WaitAsync(Health, log, () => true, new FakeTimeProvider(), TestContext.Current.CancellationToken);
 
         problem.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_check_without_a_console_pattern_is_refused_instead_of_passing_at_once()
+    {
+        // Given a health check with nothing to match (an invalid descriptor's) and a running VM
+        File.WriteAllText(log, "booting\n");
+        var nothing = Health with { ConsolePattern = null };
+
+        // When / Then the waiter refuses it rather than calling the VM healthy
+        await Should.ThrowAsync<ArgumentException>(() => HealthWaiter.WaitAsync(nothing, log, () => true, new FakeTimeProvider(), TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Shouldly;
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Images;
 using Xunit;
 
 namespace VirtAppliance.Core.Tests.Descriptors;

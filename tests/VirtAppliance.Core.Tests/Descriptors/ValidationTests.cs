@@ -107,7 +107,8 @@ public class ValidationTests
     [Theory]
     [InlineData("""<health timeout="0"><console pattern="up"/></health>""", "out of range")]
     [InlineData("""<health><console pattern="(unclosed"/></health>""", "not a valid regular expression")]
-    [InlineData("""<health><tcp port="99999"/></health>""", "out of range")]
+    [InlineData("""<health><console pattern="up"/><tcp port="443"/></health>""", "TCP health checks are not evaluated yet")]
+    [InlineData("""<health><console/></health>""", "says nothing to check")]
     [InlineData("""<health/>""", "says nothing to check")]
     [InlineData("""<config><template path="etc/x" source="x.tmpl"/></config>""", "not an absolute path")]
     [InlineData("""<stateless><persistent path="/etc/ssh"/></stateless>""", "need a user disk")]
@@ -127,11 +128,36 @@ public class ValidationTests
               <parameter name="mode" type="enum"><default>fast</default><choice>fast</choice><choice>safe</choice></parameter>
             </parameters>
             <config><template path="/etc/app.conf" source="templates/app.conf" mode="0644"/></config>
-            <health timeout="60"><console pattern="^ready$"/><tcp port="8080"/></health>
+            <health timeout="60"><console pattern="^ready$"/></health>
             <requirements><memory unit="MiB">512</memory><vcpus>1</vcpus></requirements>
             """));
 
         problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_tcp_only_health_check_is_an_error_at_its_line_and_column_and_says_to_use_a_console_pattern()
+    {
+        // Given a health check that nothing can evaluate (no guest port is reachable yet)
+        var xml = WithExtra("""
+            <health timeout="60">
+                <tcp port="443"/>
+              </health>
+            """);
+        var lines = xml.Split('\n').ToList();
+        var tcpLine = lines.FindIndex(line => line.Contains("<tcp", StringComparison.Ordinal)) + 1;
+        var tcpColumn = lines[tcpLine - 1].IndexOf("tcp", StringComparison.Ordinal) + 1; // the line info points at the element name
+
+        // When it is validated
+        var errors = Problems(xml).Where(problem => problem.Severity == Severity.Error).ToList();
+
+        // Then the <tcp> is an error where it stands, and the <health> with no console check is one too
+        var tcp = errors.Where(problem => problem.Message.Contains("TCP health checks are not evaluated yet")).ShouldHaveSingleItem();
+        tcp.Location.ShouldBe(new SourceLocation("appliance.xml", tcpLine, tcpColumn));
+        tcp.Hint.ShouldNotBeNull().ShouldContain("<console pattern=");
+        var empty = errors.Where(problem => problem.Message.Contains("<health> says nothing to check")).ShouldHaveSingleItem();
+        empty.Location.Line.ShouldBe(tcpLine - 1);
+        empty.Location.Column.ShouldBeGreaterThan(0);
     }
 
     [Fact]

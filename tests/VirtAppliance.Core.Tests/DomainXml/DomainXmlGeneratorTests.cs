@@ -4,10 +4,10 @@ using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Tests.Capabilities;
 using Xunit;
 using static VirtAppliance.Core.Tests.Capabilities.CapabilitiesTestData;
-using DiskFormat = VirtAppliance.Core.DomainXml.DiskFormat;
 
 namespace VirtAppliance.Core.Tests.DomainXml;
 
@@ -134,6 +134,22 @@ public class DomainXmlGeneratorTests
     {
         Should.Throw<InvalidInputException>(() => DomainXmlGenerator.BusOf(new DriveMapping("d", "ubda", false, SourceLocation.None)))
             .Message.ShouldContain("'ubda' does not start with vd, sd, hd or xvd");
+    }
+
+    [Theory]
+    [InlineData("a-name-of-sixty-one-characters-that-deploy-would-never-accept")]
+    [InlineData("web/1")]
+    [InlineData("-web")]
+    [InlineData("web 1")]
+    public void A_name_deploy_would_refuse_is_refused_here_too_with_the_same_hint(string name)
+    {
+        // Given a name outside the one VM-name rule
+        VmName.IsValid(name).ShouldBeFalse();
+
+        // When / Then generation refuses it, saying what a valid name is
+        var error = Should.Throw<InvalidInputException>(() => Generate(TestDescriptors.Parse(Tiny), GenerationCases.Instance with { Name = name }));
+        error.Message.ShouldBe(VmName.Problem(name));
+        error.Hint.ShouldBe(VmName.Hint);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Shouldly;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.DomainXml;
+using VirtAppliance.Core.Images;
 using Xunit;
 
 namespace VirtAppliance.Core.Tests.DomainXml;
@@ -152,7 +153,6 @@ public class DomainXmlWriterTests
             DomainXmlSpelling.All<LifecycleAction>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<DiskDevice>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<DiskDriverName>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
-            DomainXmlSpelling.All<DiskFormat>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<DiskBus>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<ControllerType>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),
             DomainXmlSpelling.All<ConsoleTarget>(DomainXmlSpelling.ToXml).Select(pair => pair.Xml).ToList(),

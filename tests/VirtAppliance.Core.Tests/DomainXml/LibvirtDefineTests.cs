@@ -3,6 +3,7 @@ using Shouldly;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
+using VirtAppliance.Core.Hypervisor;
 using VirtAppliance.Core.Internal;
 using VirtAppliance.Core.Tests.Capabilities;
 using Xunit;
@@ -100,7 +101,7 @@ public class LibvirtDefineTests
         // When / Then
         await DefineAsync(descriptor, defined =>
         {
-            XNamespace va = InstanceMetadata.Namespace;
+            XNamespace va = MetadataNamespace.Instance.Uri;
             var instance = defined.Element("metadata")!.Element(va + "instance")!;
             instance.Element(va + "appliance")!.Value.ShouldBe("tiny");
             instance.Element(va + "version")!.Value.ShouldBe("1.0");
@@ -117,9 +118,9 @@ public class LibvirtDefineTests
             var read = DomainXmlReader.Read(defined.ToString());
             read.Metadata.ShouldBe(new InstanceMetadata("tiny", "1.0", "1", GenerationCases.Instance.PackageDigest));
             read.Devices.Disks.Select(disk => (disk.Target.Device, disk.Target.Bus, disk.Driver.Format)).ShouldBe([
-                ("vda", DiskBus.Virtio, VirtAppliance.Core.DomainXml.DiskFormat.Raw),
-                ("vdb", DiskBus.Virtio, VirtAppliance.Core.DomainXml.DiskFormat.Qcow2),
-                ("sda", DiskBus.Scsi, VirtAppliance.Core.DomainXml.DiskFormat.Raw),
+                ("vda", DiskBus.Virtio, VirtAppliance.Core.Images.DiskFormat.Raw),
+                ("vdb", DiskBus.Virtio, VirtAppliance.Core.Images.DiskFormat.Qcow2),
+                ("sda", DiskBus.Scsi, VirtAppliance.Core.Images.DiskFormat.Raw),
             ]);
             return Task.CompletedTask;
         });

@@ -24,7 +24,7 @@ public class ImageInspectorTests
         var info = await ImageInspector.InspectAsync(path, Ct);
 
         // Then
-        info.Format.ShouldBe(ImageFormat.Qcow2);
+        info.Format.ShouldBe(DiskFormat.Qcow2);
         info.VirtualSize.ShouldBe(1L << 30);
         info.Qcow2!.Version.ShouldBe(version);
         info.Qcow2.ClusterBits.ShouldBe(16);
@@ -80,9 +80,9 @@ public class ImageInspectorTests
         var cd = await ImageInspector.InspectAsync(folder["cd.iso"], Ct);
 
         // Then
-        raw.Format.ShouldBe(ImageFormat.Raw);
+        raw.Format.ShouldBe(DiskFormat.Raw);
         raw.VirtualSize.ShouldBe(4L << 20);
-        cd.Format.ShouldBe(ImageFormat.Iso);
+        cd.Format.ShouldBe(DiskFormat.Iso);
     }
 
     public static TheoryData<string> MalformedHeaders => new(Malformed.Keys);
@@ -123,7 +123,7 @@ public class ImageInspectorTests
 
         // When / Then
         Should.Throw<InvalidDataException>(() => Qcow2Header.Parse(bytes)).Message.ShouldContain("magic");
-        ImageInspector.DetectFormat(bytes).ShouldBe(ImageFormat.Raw);
+        ImageInspector.DetectFormat(bytes).ShouldBe(DiskFormat.Raw);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Shouldly;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Store;
 using VirtAppliance.Core.Tests.Packaging;
 using Xunit;
@@ -43,7 +44,7 @@ public class StoreIndexMigrationTests
         vm.ApplianceId.ShouldBe("tiny@2.0-1");
         vm.VirtType.ShouldBe("qemu");
         vm.Disks.Select(disk => (disk.DiskId, disk.Target, disk.Role, disk.Format)).ShouldBe(
-            [("system", "vda", DiskRole.System, "qcow2"), ("data", "vdb", DiskRole.User, "raw"), ("scratch", "vdc", DiskRole.Scratch, "qcow2")]);
+            [("system", "vda", DiskRole.System, DiskFormat.Qcow2), ("data", "vdb", DiskRole.User, DiskFormat.Raw), ("scratch", "vdc", DiskRole.Scratch, DiskFormat.Qcow2)]);
         vm.Previous.ShouldNotBeNull().Version.ShouldBe("1.0");
         vm.Previous.DomainXml.ShouldContain("<va:version>1.0</va:version>");
     }
