@@ -1,5 +1,7 @@
 using System.CommandLine;
 using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Core.Services;
+using VirtAppliance.Libvirt;
 
 namespace VirtAppliance.Cli;
 
@@ -17,9 +19,9 @@ internal sealed class CommandContext(ParseResult parseResult, GlobalOptions glob
     public string Root => globals.ResolveRoot(ParseResult);
 
     /// <summary>Created on first use, so verbs that need no store or libvirt never touch them.</summary>
-    public Services Services => services ??= new Services(Root);
+    public ApplianceServices Services => services ??= new ApplianceServices(Root, new LibvirtConnector());
 
-    private Services? services;
+    private ApplianceServices? services;
 
     public T? Get<T>(Option<T> option) => ParseResult.GetValue(option);
 

@@ -1,13 +1,13 @@
 using System.CommandLine;
-using VirtAppliance.Core.Store;
+using VirtAppliance.Core.Services;
 
 namespace VirtAppliance.Cli;
 
 /// <summary>Options every verb takes, before or after the verb.</summary>
 internal sealed class GlobalOptions
 {
-    public const string RootVariable = ApplianceStore.RootVariable;
-    public const string DefaultRoot = ApplianceStore.DefaultRoot;
+    public const string RootVariable = ApplianceServices.RootVariable;
+    public const string DefaultRoot = ApplianceServices.DefaultRoot;
 
     public Option<bool> Json { get; } = new("--json") { Description = "Machine-readable output (JSON on stdout)", Recursive = true };
 
@@ -22,5 +22,5 @@ internal sealed class GlobalOptions
 
     public IEnumerable<Option> All => [Json, Root, Debug];
 
-    public string ResolveRoot(ParseResult result) => ApplianceStore.ResolveRoot(result.GetValue(Root));
+    public string ResolveRoot(ParseResult result) => ApplianceServices.ResolveRoot(result.GetValue(Root));
 }

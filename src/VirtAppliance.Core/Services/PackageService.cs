@@ -28,11 +28,12 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
         return (manifest, target);
     }
 
-    public async Task<PackageSigner> SignAsync(string package, string keyPath, string? passphrase, string? output, CancellationToken cancellationToken)
+    /// <summary>Signs a package's manifest; returns who signed it.</summary>
+    public async Task<SigningKey> SignAsync(string package, string keyPath, string? passphrase, string? output, CancellationToken cancellationToken)
     {
         var signer = await LoadSignerAsync(keyPath, passphrase, cancellationToken).ConfigureAwait(false);
         await PackageWriter.SignAsync(RequireFile(package, "package"), signer, output, timeProvider, cancellationToken).ConfigureAwait(false);
-        return signer;
+        return new SigningKey(signer.Fingerprint, signer.UserId);
     }
 
     /// <summary>Checks every digest and the signature against the store's trusted keys; throws when integrity fails.</summary>
@@ -48,3 +49,6 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
             Hint = what == "key" ? "export one with 'gpg --armor --export-secret-keys ID > key.asc' (or --export for a public key)" : "check the path",
         };
 }
+
+/// <summary>The key a package was signed with: its fingerprint and primary user id.</summary>
+public sealed record SigningKey(string Fingerprint, string UserId);
