@@ -40,6 +40,20 @@ internal sealed class DeploymentContext(ApplianceStore store, StoreIndex index, 
     }
 
     public void Report(string message) => Progress?.Report(message);
+
+    /// <summary>Undo of a stop: the VM runs <paramref name="record"/>'s version again, healthy, if it ran before.</summary>
+    public async Task RestartIfItRanAsync(InstanceRecord record, bool wasRunning)
+    {
+        if (wasRunning && !Power.IsRunning(record.Name))
+            await Power.StartAsync(record, await TryLoadAsync(record, CancellationToken.None).ConfigureAwait(false), Progress, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Undo of a start: power off at once.</summary>
+    public async Task PowerOffAsync(string name)
+    {
+        if (Power.IsRunning(name))
+            await Power.StopAsync(name, force: true, CancellationToken.None).ConfigureAwait(false);
+    }
 }
 
 /// <summary>Settings of the deployment engine that tests change.</summary>

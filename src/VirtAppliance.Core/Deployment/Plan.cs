@@ -30,6 +30,13 @@ internal sealed class Plan(string operation, PlanHooks? hooks)
             return Task.CompletedTask;
         });
 
+    public Plan Add(string name, Action run, Func<Task> undo) =>
+        Add(name, _ =>
+        {
+            run();
+            return Task.CompletedTask;
+        }, undo);
+
     public Plan Add(string name, Action run, Action? undo = null) =>
         Add(name, _ =>
         {

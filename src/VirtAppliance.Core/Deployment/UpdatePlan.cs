@@ -49,11 +49,7 @@ internal static class UpdatePlan
             previousXml = hypervisor.GetXml(name, inactive: true);
             context.Report($"{name}: stopping {record.ApplianceId}");
             await context.Power.StopAsync(name, force: false, token).ConfigureAwait(false);
-        }, async () =>
-        {
-            if (wasRunning && !context.Power.IsRunning(name))
-                await context.Power.StartAsync(record, await context.TryLoadAsync(record, CancellationToken.None).ConfigureAwait(false), context.Progress, CancellationToken.None).ConfigureAwait(false);
-        });
+        }, () => context.RestartIfItRanAsync(record, wasRunning));
         plan.Add("lock", async token => storeLock = await context.Store.LockAsync(token).ConfigureAwait(false), () => storeLock?.Dispose());
         plan.Add("disks", async token =>
         {
@@ -89,11 +85,7 @@ internal static class UpdatePlan
         {
             if (wasRunning)
                 context.Power.Start(updated);
-        }, async () =>
-        {
-            if (context.Power.IsRunning(name))
-                await context.Power.StopAsync(name, force: true, CancellationToken.None).ConfigureAwait(false);
-        });
+        }, () => context.PowerOffAsync(name));
         plan.Add("wait healthy", async token =>
         {
             if (wasRunning)
@@ -142,11 +134,7 @@ internal static class UpdatePlan
         };
         context.Report($"{name}: returning from {record.ApplianceId} to {back.ApplianceId}");
         var plan = new Plan($"rollback {name}", context.Settings.Hooks);
-        plan.Add("stop", token => context.Power.StopAsync(name, force: true, token), async () =>
-        {
-            if (wasRunning && !context.Power.IsRunning(name))
-                await context.Power.StartAsync(record, await context.TryLoadAsync(record, CancellationToken.None).ConfigureAwait(false), context.Progress, CancellationToken.None).ConfigureAwait(false);
-        });
+        plan.Add("stop", token => context.Power.StopAsync(name, force: true, token), () => context.RestartIfItRanAsync(record, wasRunning));
         plan.Add("define", () => hypervisor.Define(previous.DomainXml), () => hypervisor.Define(currentXml));
         plan.Add("scratch", token => InstanceDisks.RecreateScratchAsync(back.Disks, token));
         plan.Add("record", token => context.Index.SaveInstanceAsync(back, token), () => context.Index.SaveInstanceAsync(record, CancellationToken.None));
@@ -157,11 +145,7 @@ internal static class UpdatePlan
                 return;
             backDescriptor = await context.TryLoadAsync(back, token).ConfigureAwait(false);
             context.Power.Start(back);
-        }, async () =>
-        {
-            if (context.Power.IsRunning(name))
-                await context.Power.StopAsync(name, force: true, CancellationToken.None).ConfigureAwait(false);
-        });
+        }, () => context.PowerOffAsync(name));
         plan.Add("wait healthy", async token =>
         {
             if (wasRunning)
