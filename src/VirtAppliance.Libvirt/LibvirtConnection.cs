@@ -41,12 +41,6 @@ internal sealed class LibvirtConnection : IDisposable
         Interop.virConnectGetDomainCapabilities(handle, emulator, arch, machine, virtType, 0)
             ?? throw LibvirtException.FromLastError("virConnectGetDomainCapabilities");
 
-    public bool IsAlive() => Interop.virConnectIsAlive(handle) switch
-    {
-        < 0 => throw LibvirtException.FromLastError("virConnectIsAlive"),
-        var alive => alive == 1,
-    };
-
     /// <summary>Every domain; the caller disposes each.</summary>
     public unsafe IReadOnlyList<LibvirtDomain> ListAllDomains()
     {

@@ -26,7 +26,4 @@ internal static partial class Interop
     [return: MarshalUsing(typeof(OwnedUtf8String))]
     internal static partial string? virConnectGetDomainCapabilities(
         ConnectHandle conn, string? emulatorbin, string? arch, string? machine, string? virttype, uint flags);
-
-    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int virConnectIsAlive(ConnectHandle conn);
 }
