@@ -5,8 +5,8 @@ using VirtAppliance.Core.Store;
 namespace VirtAppliance.Core.Services;
 
 /// <summary>
-/// Every service over one store root, wired once by a face: the CLI for one run, a web server for its
-/// process. A face passes in the hypervisor binding and calls one method of one service per action.
+/// Every service over one store root, wired once by a face (today the CLI, once per run), which
+/// passes in the hypervisor binding and calls one method of one service per action.
 /// </summary>
 public sealed class ApplianceServices
 {
