@@ -89,6 +89,3 @@ internal sealed class Plan(string operation, PlanHooks? hooks)
         return failed;
     }
 }
-
-/// <summary>Called before each step and each undo with the operation and step name; tests throw from them to fail a step.</summary>
-public sealed record PlanHooks(Action<string, string>? BeforeStep = null, Action<string, string>? BeforeUndo = null);

@@ -41,6 +41,3 @@ public sealed class DemoService
     public IReadOnlyList<string> ConsoleLines(string root, string vm) =>
         ConsoleLog.ReadLines(Path.Combine(root, "instances", vm, "console.log"));
 }
-
-/// <summary>An armored OpenPGP key pair on disk.</summary>
-public sealed record SupplierKey(string SecretKeyFile, string PublicKeyFile);

@@ -174,6 +174,3 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         return statuses;
     }
 }
-
-/// <summary>What 'vms' shows: every instance, and the domains with our metadata that could not be adopted, with why.</summary>
-public sealed record InventoryResult(IReadOnlyList<InstanceStatus> Instances, IReadOnlyList<string> Problems);

@@ -49,6 +49,3 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
             Hint = what == "key" ? "export one with 'gpg --armor --export-secret-keys ID > key.asc' (or --export for a public key)" : "check the path",
         };
 }
-
-/// <summary>The key a package was signed with: its fingerprint and primary user id.</summary>
-public sealed record SigningKey(string Fingerprint, string UserId);

@@ -49,6 +49,3 @@ public sealed class StoreService(ApplianceStore store)
 
     public Task<TrustedKey> UntrustAsync(string fingerprint, CancellationToken cancellationToken) => store.TrustStore.RemoveAsync(fingerprint, cancellationToken);
 }
-
-/// <summary>An installed appliance found intact: its files are what was installed.</summary>
-public sealed record InstalledCheck(InstalledAppliance Appliance, int Files);

@@ -1,0 +1,4 @@
+namespace VirtAppliance.Core.Services;
+
+/// <summary>An armored OpenPGP key pair on disk.</summary>
+public sealed record SupplierKey(string SecretKeyFile, string PublicKeyFile);
