@@ -54,9 +54,9 @@ public class DescribeCommandsTests
     }
 
     [Fact]
-    public async Task A_tcp_health_check_is_invalid_input_at_its_line_and_column_since_nothing_evaluates_it()
+    public async Task A_tcp_health_check_on_an_appliance_without_an_interface_is_invalid_input_at_its_line_and_column()
     {
-        // Given a descriptor whose only health check is a TCP port (line 7)
+        // Given a descriptor whose only health check is a TCP port (line 7), and no interface to reach it through
         using var folder = new TemporaryFolder();
         var path = folder.Write("appliance.xml", """
             <image>
@@ -75,8 +75,8 @@ public class DescribeCommandsTests
 
         // Then it is invalid (exit 3), located, and says what to write instead
         result.ExitCode.ShouldBe(3, result.ToString());
-        result.Stdout.ShouldContain($"{path}:8:6: error: TCP health checks are not evaluated yet");
-        result.Stdout.ShouldContain("<console pattern=");
+        result.Stdout.ShouldContain($"{path}:7:40: error: the TCP health check on port 443 needs a network interface");
+        result.Stdout.ShouldContain("<interface/>");
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public class DescribeCommandsTests
         parameters.Select(parameter => parameter.GetProperty("name").GetString()).ShouldContain("admin_email");
         parameters.Single(parameter => parameter.GetProperty("name").GetString() == "theme").GetProperty("choices").GetArrayLength().ShouldBe(2);
         root.GetProperty("health").GetProperty("console").GetString().ShouldBe("^wiki: ready");
-        root.GetProperty("health").TryGetProperty("tcp", out _).ShouldBeFalse();
+        root.GetProperty("health").GetProperty("tcp").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
     [Fact]

@@ -88,8 +88,14 @@ internal static class InspectCommand
         }
         foreach (var template in descriptor.Templates)
             console.WriteLine($"config: {template.GuestPath} from {template.Source}");
-        if (descriptor.Health is { ConsolePattern: { } pattern } health)
-            console.WriteLine($"health: console line matching /{pattern}/ within {health.TimeoutSeconds} s");
+        if (descriptor.Health is { } health)
+            console.WriteLine("health: " + string.Join(" and ", new[]
+            {
+                health.ConsolePattern is { } pattern ? $"console line matching /{pattern}/" : null,
+                health.TcpPort is { } port ? $"guest TCP port {port} accepting connections" : null,
+            }.OfType<string>()) + $" within {health.TimeoutSeconds} s");
+        foreach (var port in descriptor.Devices.Ports)
+            console.WriteLine($"serves: TCP port {port.Guest}" + (port.Name is null ? "" : $" ({port.Name})") + " (deploy publishes it on a free loopback port)");
         if (descriptor.Stateless is { } stateless)
             console.WriteLine($"stateless: {stateless.Persistent.Count} persistent, {stateless.Temporary.Count} temporary path(s)");
         if (descriptor.Requirements is { } requirements)

@@ -60,7 +60,7 @@ internal static class InspectJson
             }),
             Templates = descriptor.Templates.Select(template => new { Path = template.GuestPath, template.Source, template.Mode }),
             Health = descriptor.Health is { } health
-                ? new { health.TimeoutSeconds, Console = health.ConsolePattern }
+                ? new { health.TimeoutSeconds, Console = health.ConsolePattern, Tcp = health.TcpPort }
                 : null,
             Problems = summary.Problems.Select(ProblemJson.From),
         };

@@ -1,12 +1,13 @@
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Store;
 
 namespace VirtAppliance.Core.Deployment;
 
 /// <summary>
-/// deploy: resolve → host check → names free → (under the store lock) for each VM: disks → record →
+/// deploy: resolve → host check → names free → ports → (under the store lock) for each VM: disks → record →
 /// define → (lock released) for each VM: start → wait healthy. The index row is written before the
 /// domain, under the lock, because it is the lease that keeps 'remove' from deleting the images the
 /// overlays are made on. One deploy is one change: when any VM fails, every VM it made goes.
@@ -20,6 +21,14 @@ internal static class DeployPlan
         HostChoice choice = null!;
         IDisposable? storeLock = null;
         var records = new InstanceRecord?[names.Count];
+        var network = InterfaceSource.Parse(request.Network);
+        var asked = (request.Publish ?? []).Select(PortForward.Parse).ToList();
+        if (asked.Count > 0 && names.Count > 1)
+            throw new InvalidInputException("--publish names fixed host ports, which several VMs cannot share")
+            {
+                Hint = "deploy the VMs one by one with their own --publish, or let --count publish the appliance's declared ports on free loopback ports",
+            };
+        var forwards = new IReadOnlyList<PortForward>[names.Count];
         var plan = new Plan($"deploy {request.Name}", context.Settings.Hooks);
 
         plan.Add("resolve", async token =>
@@ -32,6 +41,16 @@ internal static class DeployPlan
         {
             foreach (var name in names)
                 await EnsureFreeAsync(context, name, token).ConfigureAwait(false);
+        });
+        plan.Add("ports", async token =>
+        {
+            var others = await context.Index.ListInstancesAsync(token).ConfigureAwait(false);
+            var taken = new HashSet<int>();
+            for (var slot = 0; slot < names.Count; slot++)
+            {
+                forwards[slot] = PortPlan.Plan(descriptor, network, asked, [], others, taken);
+                taken.UnionWith(forwards[slot].Select(forward => forward.HostPort));
+            }
         });
         plan.Add("lock", async token => storeLock = await context.Store.LockAsync(token).ConfigureAwait(false), () => storeLock?.Dispose());
         for (var position = 0; position < names.Count; position++)
@@ -56,7 +75,10 @@ internal static class DeployPlan
             plan.Add($"{name}: record", async token =>
             {
                 records[slot] = new InstanceRecord(name, Guid.NewGuid(), installed.Name, installed.Version, installed.Release, installed.PackageSha256,
-                    context.Hypervisor.Uri, folder, request.Network, choice.DomainType.ToXml(), disks, context.Settings.Time.GetUtcNow(), Previous: null);
+                    context.Hypervisor.Uri, folder, network.Spelling, choice.DomainType.ToXml(), disks, context.Settings.Time.GetUtcNow(), Previous: null)
+                {
+                    Forwards = forwards[slot],
+                };
                 await context.Index.SaveInstanceAsync(records[slot]!, token).ConfigureAwait(false);
             }, () => context.Index.DeleteInstanceAsync(name, CancellationToken.None));
             plan.Add($"{name}: define", () => context.Hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, records[slot]!)), () => context.Power.Remove(name));

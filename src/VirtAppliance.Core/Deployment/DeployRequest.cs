@@ -5,11 +5,14 @@ namespace VirtAppliance.Core.Deployment;
 /// <summary>What to deploy where.</summary>
 /// <param name="Appliance">An installed NAME[@VERSION[-RELEASE]] (the highest version when none is given).</param>
 /// <param name="Name">The VM name; with <paramref name="Count"/> above 1, the VMs are NAME-1 … NAME-N.</param>
+/// <param name="Network">What the interfaces attach to: user (user-mode networking), network=NAME or bridge=BR.</param>
+/// <param name="Publish">Host ports to forward, podman's <c>[ADDRESS:]HOSTPORT:GUESTPORT[/tcp]</c>; the ports the appliance declares are published on free loopback ports besides.</param>
 public sealed record DeployRequest(
     string Appliance,
     string Name,
     string Uri,
     int Count = 1,
-    string Network = "default",
+    string Network = "user",
     bool Start = true,
-    HostMatchOptions? Match = null);
+    HostMatchOptions? Match = null,
+    IReadOnlyList<string>? Publish = null);

@@ -88,7 +88,8 @@ internal static class InstanceDisks
         {
             Name = record.Name,
             Uuid = record.Uuid,
-            Network = record.Network,
+            Network = InterfaceSource.Parse(record.Network) is UserInterfaceSource ? new UserInterfaceSource(record.Forwards) : InterfaceSource.Parse(record.Network),
+            FixedMacAddresses = true,
             Disks = record.Disks.ToDictionary(disk => disk.DiskId, disk => new ResolvedDisk(disk.Path, disk.Format), StringComparer.Ordinal),
             ConsoleLog = record.ConsoleLog,
             PackageDigest = "sha256:" + record.PackageSha256,

@@ -102,7 +102,10 @@ internal static class Inventory
         }).ToList();
         var record = new InstanceRecord(definition.Name, definition.Uuid, installed.Name, installed.Version, installed.Release,
             metadata.PackageDigest is { } digest && digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest["sha256:".Length..] : installed.PackageSha256,
-            uri, folder, definition.Devices.Interfaces.FirstOrDefault()?.Network ?? "default", definition.Type.ToXml(), disks, time.GetUtcNow(), Previous: null);
+            uri, folder, definition.Devices.Interfaces.FirstOrDefault()?.Source.Spelling ?? "user", definition.Type.ToXml(), disks, time.GetUtcNow(), Previous: null)
+        {
+            Forwards = [.. definition.Devices.Interfaces.Select(nic => nic.Source).OfType<UserInterfaceSource>().SelectMany(user => user.Forwards)],
+        };
         return (record, null);
     }
 }

@@ -1,5 +1,6 @@
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
 using VirtAppliance.Core.Images;
@@ -41,8 +42,15 @@ internal static class UpdatePlan
             descriptor = DeploymentContext.Load(target);
         });
         // The domain type stays what the VM was deployed with (the host may list kvm where it does not work).
-        plan.Add("host check", () => choice = HostProbe.Check(hypervisor, descriptor,
-            new HostMatchOptions { VirtType = CapabilitiesSpelling.TryParseVirtType(record.VirtType) }).RequireFit());
+        IReadOnlyList<PortForward> forwards = [];
+        plan.Add("host check", async token =>
+        {
+            choice = HostProbe.Check(hypervisor, descriptor,
+                new HostMatchOptions { VirtType = CapabilitiesSpelling.TryParseVirtType(record.VirtType) }).RequireFit();
+            // The forwards stay; ports the new version declares besides get free loopback ports.
+            var others = (await context.Index.ListInstancesAsync(token).ConfigureAwait(false)).Where(other => other.Name != name);
+            forwards = PortPlan.Plan(descriptor, InterfaceSource.Parse(record.Network), [], record.Forwards, others, new HashSet<int>());
+        });
         plan.Add("stop", async token =>
         {
             wasRunning = context.Power.IsRunning(name);
@@ -72,6 +80,7 @@ internal static class UpdatePlan
                 PackageSha256 = target.PackageSha256,
                 Disks = disks,
                 Previous = new InstancePrevious(record.Version, record.Release, record.PackageSha256, record.Disks, previousXml),
+                Forwards = forwards,
             };
             hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, updated));
         }, () => hypervisor.Define(previousXml));

@@ -241,8 +241,29 @@ public static partial class DescriptorReader
             Vcpus = (int)(vcpus ?? 1),
             MemoryKiB = memory ?? 262144,
             Interfaces = devices.Elements("interface").Count(),
+            Ports = ReadPorts(devices, context),
             Graphics = graphics is not null,
         };
+    }
+
+    private static IReadOnlyList<ServedPort> ReadPorts(XElement devices, ReadContext context)
+    {
+        var ports = new List<ServedPort>();
+        foreach (var (nic, index) in devices.Elements("interface").Select((nic, index) => (nic, index)))
+        {
+            context.CheckChildren(nic, "port");
+            foreach (var port in nic.Elements("port"))
+            {
+                var guest = port.Attribute("guest") is { } attribute ? context.Integer(attribute, attribute.Value.Trim(), "guest port", 1, 65535) : null;
+                if (port.Attribute("guest") is null)
+                    context.Error(port, "<port> has no guest port", "write <port guest=\"80\" name=\"http\"/>");
+                if (ReadContext.Attribute(port, "protocol") is { } protocol && protocol != "tcp")
+                    context.Error(port, $"protocol '{protocol}': only tcp ports are published", "leave protocol out, or write protocol=\"tcp\"");
+                if (guest is not null)
+                    ports.Add(new ServedPort(index, (int)guest, ReadContext.Attribute(port, "name"), context.At(port)));
+            }
+        }
+        return ports.Count == 0 ? Array.Empty<ServedPort>() : ports;
     }
 
     private static long? ReadMemory(XElement memory, ReadContext context, long minimumKiB)
@@ -410,11 +431,11 @@ public static partial class DescriptorReader
         var pattern = console is null ? null : ReadContext.Attribute(console, "pattern");
         if (console is not null && pattern is null)
             context.Error(console, "<console> has no pattern", "write pattern=\"^my-app: ready\" (a regular expression)");
-        // Nothing could carry out a TCP check yet (guests get no network the host can reach), and a
-        // check nothing evaluates would pass at once and keep update from ever rolling back.
-        foreach (var tcp in health.Elements("tcp"))
-            context.Error(tcp, "TCP health checks are not evaluated yet (no guest port is reachable from the host)", HealthCheck.ConsoleHint);
-        return new HealthCheck((int)(timeout ?? HealthCheck.DefaultTimeoutSeconds), pattern, context.At(health));
+        var tcp = context.Single(health, "tcp", required: false);
+        var port = tcp?.Attribute("port") is { } portAttribute ? context.Integer(portAttribute, portAttribute.Value.Trim(), "health port", 1, 65535) : null;
+        if (tcp is not null && tcp.Attribute("port") is null)
+            context.Error(tcp, "<tcp> has no port", "write <tcp port=\"80\"/>");
+        return new HealthCheck((int)(timeout ?? HealthCheck.DefaultTimeoutSeconds), pattern, (int?)port, context.At(health));
     }
 
     private static StatelessLayout? ReadStateless(XElement? stateless, ReadContext context)

@@ -155,8 +155,13 @@ public static partial class DescriptorValidator
                 report(Severity.Error, template.Location, $"mode '{mode}' is not an octal file mode", "write mode=\"0644\"");
         }
 
-        if (descriptor.Health is { ConsolePattern: null } empty)
-            report(Severity.Error, empty.Location, "<health> says nothing to check", HealthCheck.ConsoleHint);
+        if (descriptor.Health is { ConsolePattern: null, TcpPort: null } empty)
+            report(Severity.Error, empty.Location, "<health> says nothing to check", HealthCheck.CheckHint);
+        if (descriptor.Health is { TcpPort: { } healthPort } tcpHealth && descriptor.Devices.Interfaces == 0)
+            report(Severity.Error, tcpHealth.Location, $"the TCP health check on port {healthPort} needs a network interface, and the appliance has none",
+                "add <interface/> to <devices> (with <port guest=\"" + healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"/> to publish it)");
+        foreach (var duplicate in descriptor.Devices.Ports.GroupBy(port => port.Guest).Where(group => group.Count() > 1))
+            report(Severity.Error, duplicate.Last().Location, $"guest port {duplicate.Key} is declared twice", "declare each port once");
         if (descriptor.Health is { ConsolePattern: { } pattern } health)
         {
             try

@@ -45,7 +45,8 @@ public static class DescriptorWriter
                 new XAttribute("path", template.GuestPath), new XAttribute("source", template.Source), Optional("mode", template.Mode)))));
         if (descriptor.Health is { } health)
             image.Add(new XElement("health", new XAttribute("timeout", Number(health.TimeoutSeconds)),
-                health.ConsolePattern is null ? null : new XElement("console", new XAttribute("pattern", health.ConsolePattern))));
+                health.ConsolePattern is null ? null : new XElement("console", new XAttribute("pattern", health.ConsolePattern)),
+                health.TcpPort is null ? null : new XElement("tcp", new XAttribute("port", Number(health.TcpPort.Value)))));
         if (descriptor.Stateless is { } stateless)
             image.Add(new XElement("stateless",
                 stateless.Persistent.Select(path => new XElement("persistent", new XAttribute("path", path))),
@@ -83,7 +84,9 @@ public static class DescriptorWriter
         new("devices",
             new XElement("vcpu", Number(devices.Vcpus)),
             new XElement("memory", Number(devices.MemoryKiB)),
-            Enumerable.Range(0, devices.Interfaces).Select(_ => new XElement("interface")),
+            Enumerable.Range(0, devices.Interfaces).Select(index => new XElement("interface",
+                devices.Ports.Where(port => port.Interface == index).Select(port => new XElement("port",
+                    new XAttribute("guest", Number(port.Guest)), Optional("name", port.Name))))),
             devices.Graphics ? new XElement("graphics") : null);
 
     private static XElement Disk(DiskDescriptor disk) =>

@@ -10,5 +10,14 @@ public sealed record DeviceSettings
     /// <summary>How many network interfaces; each <c>&lt;interface/&gt;</c> is one.</summary>
     public int Interfaces { get; init; }
 
+    /// <summary>The ports the appliance serves, declared inside its interfaces.</summary>
+    public IReadOnlyList<ServedPort> Ports { get; init; } = Array.Empty<ServedPort>();
+
     public bool Graphics { get; init; }
+
+    public bool Equals(DeviceSettings? other) =>
+        other is not null && Vcpus == other.Vcpus && MemoryKiB == other.MemoryKiB && Interfaces == other.Interfaces
+        && Graphics == other.Graphics && Ports.SequenceEqual(other.Ports);
+
+    public override int GetHashCode() => HashCode.Combine(Vcpus, MemoryKiB, Interfaces, Graphics, Ports.Count);
 }

@@ -43,9 +43,7 @@ public static class DomainXmlGenerator
             hvm ? choice.Emulator : null,
             disks,
             controllers,
-            Enumerable.Range(0, descriptor.Devices.Interfaces)
-                .Select(_ => new DomainInterface(instance.Network, hvm && qemu ? "virtio" : null, null))
-                .ToList(),
+            Enumerable.Range(0, descriptor.Devices.Interfaces).Select(index => Interface(instance, index, hvm && qemu)).ToList(),
             hvm ? [new DomainSerial(console, 0)] : [],
             [new DomainConsole(console, hvm ? ConsoleTarget.Serial : ConsoleTarget.Xen, 0)],
             descriptor.Devices.Graphics ? [new DomainGraphics(GraphicsType.Vnc, instance.GraphicsListen)] : []);
@@ -65,6 +63,20 @@ public static class DomainXmlGenerator
             LifecycleAction.Restart,
             LifecycleAction.Destroy,
             devices);
+    }
+
+    private static DomainInterface Interface(InstanceOptions instance, int index, bool hvmOnQemu)
+    {
+        var mac = instance.FixedMacAddresses ? InstanceOptions.MacAddressFor(instance.Uuid, index) : null;
+        if (instance.Network is not UserInterfaceSource user)
+            return new DomainInterface(instance.Network, hvmOnQemu ? "virtio" : null, mac);
+        if (!hvmOnQemu)
+            throw new InvalidInputException("user-mode networking needs a QEMU/KVM hvm guest")
+            {
+                Hint = "attach the interfaces to a libvirt network or bridge: --network network=NAME or --network bridge=BR",
+            };
+        return new DomainInterface(new UserInterfaceSource([.. user.Forwards.Where(forward => forward.Interface == index)]), "virtio",
+            InstanceOptions.MacAddressFor(instance.Uuid, index));
     }
 
     private static DomainOs Os(ApplianceDescriptor descriptor, BootDescriptor boot, HostChoice choice, bool hvm)

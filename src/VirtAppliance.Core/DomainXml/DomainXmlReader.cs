@@ -55,7 +55,7 @@ public static class DomainXmlReader
             Lifecycle(domain, "on_poweroff", LifecycleAction.Destroy),
             Lifecycle(domain, "on_reboot", LifecycleAction.Restart),
             Lifecycle(domain, "on_crash", LifecycleAction.Destroy),
-            Devices(Required(domain, "devices")));
+            Devices(Required(domain, "devices"), domain.Element(XName.Get("commandline", QemuNetdev.Namespace))));
     }
 
     private static DomainOs Os(XElement os)
@@ -77,7 +77,7 @@ public static class DomainXmlReader
             os.Element("cmdline")?.Value);
     }
 
-    private static DomainDevices Devices(XElement devices) => new(
+    private static DomainDevices Devices(XElement devices, XElement? qemuCommandLine) => new(
         devices.Element("emulator")?.Value.Trim(),
         devices.Elements("disk").Select(Disk).ToList(),
         // libvirt adds usb, pci, ide … controllers of its own; only those this tool writes are read.
@@ -88,13 +88,17 @@ public static class DomainXmlReader
                 controller.Attribute("index") is { } index ? Int(index) : 0,
                 (string?)controller.Attribute("model")))
             .ToList(),
-        devices.Elements("interface")
-            .Where(nic => (string?)nic.Attribute("type") == "network")
-            .Select(nic => new DomainInterface(
-                Attribute(Required(nic, "source"), "network"),
-                (string?)nic.Element("model")?.Attribute("type"),
-                (string?)nic.Element("mac")?.Attribute("address")))
-            .ToList(),
+        [
+            .. devices.Elements("interface")
+                .Where(nic => (string?)nic.Attribute("type") is "network" or "bridge")
+                .Select(nic => new DomainInterface(
+                    (string?)nic.Attribute("type") == "bridge"
+                        ? new BridgeInterfaceSource(Attribute(Required(nic, "source"), "bridge"))
+                        : new NetworkInterfaceSource(Attribute(Required(nic, "source"), "network")),
+                    (string?)nic.Element("model")?.Attribute("type"),
+                    (string?)nic.Element("mac")?.Attribute("address"))),
+            .. QemuNetdev.Read(qemuCommandLine?.Elements(XName.Get("arg", QemuNetdev.Namespace)).Select(arg => (string?)arg.Attribute("value") ?? "").ToList() ?? []),
+        ],
         devices.Elements("serial").Select(serial => new DomainSerial(CharDevice(serial), Port(serial))).ToList(),
         devices.Elements("console").Select(console => new DomainConsole(
             CharDevice(console),

@@ -54,7 +54,18 @@ public static class DomainXmlWriter
             new XElement("on_poweroff", domain.OnPoweroff.ToXml()),
             new XElement("on_reboot", domain.OnReboot.ToXml()),
             new XElement("on_crash", domain.OnCrash.ToXml()),
-            Devices(domain.Devices));
+            Devices(domain.Devices),
+            QemuCommandLine(domain.Devices.Interfaces));
+    }
+
+    private static readonly XNamespace Qemu = QemuNetdev.Namespace;
+
+    private static XElement? QemuCommandLine(IEnumerable<DomainInterface> interfaces)
+    {
+        var arguments = QemuNetdev.Arguments(interfaces);
+        return arguments.Count == 0 ? null : new XElement(Qemu + "commandline",
+            new XAttribute(XNamespace.Xmlns + "qemu", QemuNetdev.Namespace),
+            arguments.Select(argument => new XElement(Qemu + "arg", new XAttribute("value", argument))));
     }
 
     private static XElement Metadata(InstanceMetadata metadata) =>
@@ -98,7 +109,7 @@ public static class DomainXmlWriter
                 new XAttribute("type", controller.Type.ToXml()),
                 new XAttribute("index", Number(controller.Index)),
                 controller.Model is { } model ? new XAttribute("model", model) : null)),
-            devices.Interfaces.Select(Interface),
+            devices.Interfaces.Where(nic => nic.Source is not UserInterfaceSource).Select(Interface),
             devices.Serials.Select(serial => new XElement("serial",
                 CharDevice(serial.Source),
                 new XElement("target", new XAttribute("port", Number(serial.Port))))),
@@ -133,9 +144,14 @@ public static class DomainXmlWriter
 
     private static XElement Interface(DomainInterface nic) =>
         new("interface",
-            new XAttribute("type", "network"),
+            new XAttribute("type", nic.Source is BridgeInterfaceSource ? "bridge" : "network"),
             nic.MacAddress is { } mac ? new XElement("mac", new XAttribute("address", mac)) : null,
-            new XElement("source", new XAttribute("network", nic.Network)),
+            nic.Source switch
+            {
+                NetworkInterfaceSource network => new XElement("source", new XAttribute("network", network.Name)),
+                BridgeInterfaceSource bridge => new XElement("source", new XAttribute("bridge", bridge.Name)),
+                _ => throw new ArgumentOutOfRangeException(nameof(nic), nic.Source, "User-mode NICs are QEMU arguments, not <interface> elements."),
+            },
             nic.Model is { } model ? new XElement("model", new XAttribute("type", model)) : null);
 
     // Nulls are skipped by XElement; an empty text node instead would stop the indentation.

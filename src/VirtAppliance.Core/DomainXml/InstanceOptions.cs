@@ -9,8 +9,11 @@ public sealed record InstanceOptions
     /// <summary>The domain UUID (the caller picks it, so that output is reproducible).</summary>
     public required Guid Uuid { get; init; }
 
-    /// <summary>The libvirt network every interface joins.</summary>
-    public string Network { get; init; } = "default";
+    /// <summary>What every interface is attached to (a user-mode source carries the forwards of all interfaces, each naming its own).</summary>
+    public InterfaceSource Network { get; init; } = new NetworkInterfaceSource("default");
+
+    /// <summary>Give each interface a MAC address derived from the UUID (the config disk's network-config matches it); else libvirt picks one. User-mode NICs always get one.</summary>
+    public bool FixedMacAddresses { get; init; }
 
     /// <summary>
     /// The file and format of each disk by disk id (the deploy passes its overlays). A disk not
@@ -30,4 +33,11 @@ public sealed record InstanceOptions
 
     /// <summary>Where VNC listens when the appliance has graphics; loopback, since VNC has no password here.</summary>
     public string GraphicsListen { get; init; } = "127.0.0.1";
+
+    /// <summary>A locally administered MAC address in QEMU's range, the same for the same VM and interface.</summary>
+    public static string MacAddressFor(Guid uuid, int index)
+    {
+        var bytes = uuid.ToByteArray();
+        return $"52:54:00:{bytes[0]:x2}:{bytes[1]:x2}:{(byte)(bytes[2] + index):x2}";
+    }
 }

@@ -33,7 +33,7 @@ public sealed class HostService(IHypervisorConnector connector, ApplianceService
         {
             Name = name,
             Uuid = uuid ?? Guid.NewGuid(),
-            Network = network,
+            Network = InterfaceSource.Parse(network),
             ConsoleLog = consoleLog,
         });
         return DomainXmlWriter.Write(definition);

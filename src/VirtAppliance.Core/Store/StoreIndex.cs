@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
+using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 
 namespace VirtAppliance.Core.Store;
@@ -59,6 +60,11 @@ internal sealed class StoreIndex : IDisposable
             WHERE previous IS NOT NULL;
         CREATE INDEX instances_by_appliance ON instances (appliance, version, release);
         CREATE INDEX instances_by_previous ON instances (appliance, previous_version, previous_release);
+        """,
+        // Networks are spelled as deploy --network takes them; earlier releases recorded a bare libvirt network name.
+        """
+        ALTER TABLE instances ADD COLUMN forwards TEXT NOT NULL DEFAULT '[]';
+        UPDATE instances SET network = 'network=' || network WHERE network NOT LIKE '%=%' AND network <> 'user';
         """,
     ];
 
@@ -210,8 +216,9 @@ internal sealed class StoreIndex : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT OR REPLACE INTO instances (name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at,
-                previous, previous_version, previous_release)
-            VALUES ($name, $uuid, $appliance, $version, $release, $sha, $uri, $folder, $network, $virt, $disks, $created, $previous, $previousVersion, $previousRelease)
+                previous, previous_version, previous_release, forwards)
+            VALUES ($name, $uuid, $appliance, $version, $release, $sha, $uri, $folder, $network, $virt, $disks, $created, $previous, $previousVersion, $previousRelease,
+                $forwards)
             """;
         command.Parameters.AddWithValue("$name", record.Name);
         command.Parameters.AddWithValue("$uuid", record.Uuid.ToString());
@@ -228,6 +235,7 @@ internal sealed class StoreIndex : IDisposable
         command.Parameters.AddWithValue("$previous", record.Previous is null ? DBNull.Value : JsonSerializer.Serialize(record.Previous, Json));
         command.Parameters.AddWithValue("$previousVersion", (object?)record.Previous?.Version ?? DBNull.Value);
         command.Parameters.AddWithValue("$previousRelease", (object?)record.Previous?.Release ?? DBNull.Value);
+        command.Parameters.AddWithValue("$forwards", JsonSerializer.Serialize(record.Forwards, Json));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -242,7 +250,7 @@ internal sealed class StoreIndex : IDisposable
     private async Task<List<InstanceRecord>> QueryInstancesAsync(string where, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at, previous FROM instances"
+        command.CommandText = "SELECT name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at, previous, forwards FROM instances"
             + where + " ORDER BY name";
         bind?.Invoke(command);
         var result = new List<InstanceRecord>();
@@ -254,7 +262,10 @@ internal sealed class StoreIndex : IDisposable
                 reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
                 JsonSerializer.Deserialize<List<InstanceDisk>>(reader.GetString(10), Json) ?? [],
                 DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture),
-                reader.IsDBNull(12) ? null : JsonSerializer.Deserialize<InstancePrevious>(reader.GetString(12), Json)));
+                reader.IsDBNull(12) ? null : JsonSerializer.Deserialize<InstancePrevious>(reader.GetString(12), Json))
+            {
+                Forwards = JsonSerializer.Deserialize<List<PortForward>>(reader.GetString(13), Json) ?? [],
+            });
         }
         return result;
     }

@@ -107,7 +107,8 @@ public class ValidationTests
     [Theory]
     [InlineData("""<health timeout="0"><console pattern="up"/></health>""", "out of range")]
     [InlineData("""<health><console pattern="(unclosed"/></health>""", "not a valid regular expression")]
-    [InlineData("""<health><console pattern="up"/><tcp port="443"/></health>""", "TCP health checks are not evaluated yet")]
+    [InlineData("""<health><console pattern="up"/><tcp port="443"/></health>""", "needs a network interface, and the appliance has none")]
+    [InlineData("""<health><tcp port="70000"/></health>""", "health port")]
     [InlineData("""<health><console/></health>""", "says nothing to check")]
     [InlineData("""<health/>""", "says nothing to check")]
     [InlineData("""<config><template path="etc/x" source="x.tmpl"/></config>""", "not an absolute path")]
@@ -136,28 +137,33 @@ public class ValidationTests
     }
 
     [Fact]
-    public void A_tcp_only_health_check_is_an_error_at_its_line_and_column_and_says_to_use_a_console_pattern()
+    public void A_tcp_health_check_without_an_interface_is_an_error_at_its_health_element()
     {
-        // Given a health check that nothing can evaluate (no guest port is reachable yet)
+        // Given a TCP health check on an appliance with no network interface to reach the port through
         var xml = WithExtra("""
             <health timeout="60">
                 <tcp port="443"/>
               </health>
             """);
         var lines = xml.Split('\n').ToList();
-        var tcpLine = lines.FindIndex(line => line.Contains("<tcp", StringComparison.Ordinal)) + 1;
-        var tcpColumn = lines[tcpLine - 1].IndexOf("tcp", StringComparison.Ordinal) + 1; // the line info points at the element name
+        var healthLine = lines.FindIndex(line => line.Contains("<health", StringComparison.Ordinal)) + 1;
 
         // When it is validated
         var errors = Problems(xml).Where(problem => problem.Severity == Severity.Error).ToList();
 
-        // Then the <tcp> is an error where it stands, and the <health> with no console check is one too
-        var tcp = errors.Where(problem => problem.Message.Contains("TCP health checks are not evaluated yet")).ShouldHaveSingleItem();
-        tcp.Location.ShouldBe(new SourceLocation("appliance.xml", tcpLine, tcpColumn));
-        tcp.Hint.ShouldNotBeNull().ShouldContain("<console pattern=");
-        var empty = errors.Where(problem => problem.Message.Contains("<health> says nothing to check")).ShouldHaveSingleItem();
-        empty.Location.Line.ShouldBe(tcpLine - 1);
-        empty.Location.Column.ShouldBeGreaterThan(0);
+        // Then it is an error where the check stands, saying how to give the appliance a reachable port
+        var problem = errors.ShouldHaveSingleItem();
+        problem.Message.ShouldBe("the TCP health check on port 443 needs a network interface, and the appliance has none");
+        problem.Location.Line.ShouldBe(healthLine);
+        problem.Hint.ShouldNotBeNull().ShouldContain("<port guest=\"443\"/>");
+    }
+
+    [Fact]
+    public void A_health_element_with_no_check_is_an_error()
+    {
+        var errors = Problems(WithExtra("""<health timeout="60"/>""")).Where(problem => problem.Severity == Severity.Error).ToList();
+
+        errors.ShouldHaveSingleItem().Message.ShouldBe("<health> says nothing to check");
     }
 
     [Fact]

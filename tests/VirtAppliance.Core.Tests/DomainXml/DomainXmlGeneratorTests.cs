@@ -156,7 +156,7 @@ public class DomainXmlGeneratorTests
     public void Each_descriptor_interface_joins_the_instance_network_with_virtio()
     {
         // Given / When
-        var interfaces = Generate(TestDescriptors.Parse(Tiny), GenerationCases.Instance with { Network = "appliances" })
+        var interfaces = Generate(TestDescriptors.Parse(Tiny), GenerationCases.Instance with { Network = new NetworkInterfaceSource("appliances") })
             .Element("devices")!.Elements("interface").ToList();
 
         // Then
@@ -164,6 +164,40 @@ public class DomainXmlGeneratorTests
         interfaces.ShouldAllBe(nic => (string?)nic.Attribute("type") == "network"
             && (string?)nic.Element("source")!.Attribute("network") == "appliances"
             && (string?)nic.Element("model")!.Attribute("type") == "virtio");
+    }
+
+    [Fact]
+    public void User_mode_interfaces_are_QEMU_NICs_with_their_forwards_and_fixed_MACs()
+    {
+        // Given two interfaces, a forward to each
+        var instance = GenerationCases.Instance with
+        {
+            Network = new UserInterfaceSource([new PortForward("127.0.0.1", 8080, 80), new PortForward("127.0.0.1", 2222, 22, Interface: 1)]),
+        };
+
+        // When
+        var domain = Generate(TestDescriptors.Parse(Tiny), instance);
+
+        // Then: no libvirt <interface>, QEMU's own NICs instead
+        domain.Element("devices")!.Elements("interface").ShouldBeEmpty();
+        XNamespace qemu = QemuNetdev.Namespace;
+        domain.Element(qemu + "commandline")!.Elements(qemu + "arg").Select(arg => (string?)arg.Attribute("value")).ShouldBe(
+        [
+            "-netdev", "user,id=vanet0,hostfwd=tcp:127.0.0.1:8080-:80",
+            "-device", $"virtio-net-pci,netdev=vanet0,mac={InstanceOptions.MacAddressFor(instance.Uuid, 0)}",
+            "-netdev", "user,id=vanet1,hostfwd=tcp:127.0.0.1:2222-:22",
+            "-device", $"virtio-net-pci,netdev=vanet1,mac={InstanceOptions.MacAddressFor(instance.Uuid, 1)}",
+        ]);
+    }
+
+    [Fact]
+    public void A_bridge_interface_names_its_bridge()
+    {
+        var nic = Generate(TestDescriptors.Parse(Tiny), GenerationCases.Instance with { Network = new BridgeInterfaceSource("br0") })
+            .Element("devices")!.Elements("interface").First();
+
+        ((string?)nic.Attribute("type")).ShouldBe("bridge");
+        ((string?)nic.Element("source")!.Attribute("bridge")).ShouldBe("br0");
     }
 
     [Fact]
