@@ -10,6 +10,8 @@ packages=(
   libxml2-utils
   busybox-static cpio e2fsprogs e2tools
   zstd xz-utils gnupg
+  # xorriso makes config disks; genisoimage's isoinfo reads them back in the tests (a second implementation)
+  xorriso genisoimage
 )
 
 missing=()

@@ -22,7 +22,7 @@ public class ArchitectureTests
     [
         ["Errors", "Internal"],
         ["Images", "Hypervisor", "Descriptors"],
-        ["Packaging", "Capabilities"],
+        ["Packaging", "Capabilities", "Configuration"],
         ["Store", "DomainXml"],
         ["Deployment"],
         ["Services"],

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Descriptors;
 
@@ -44,7 +45,7 @@ internal sealed class ReadContext(string file)
             }
             if (Array.IndexOf(known, child.Name.LocalName) >= 0)
                 continue;
-            var suggestion = Suggest(child.Name.LocalName, known);
+            var suggestion = Spelling.Suggest(child.Name.LocalName, known);
             Error(child, $"unknown element <{child.Name.LocalName}> in <{parent.Name.LocalName}>",
                 suggestion is null
                     ? $"allowed here: {string.Join(", ", known.Select(name => "<" + name + ">"))}; extensions belong in their own XML namespace"
@@ -122,31 +123,5 @@ internal sealed class ReadContext(string file)
                 Error(node, $"{what} '{value}' is not a boolean", "use true or false");
                 return null;
         }
-    }
-
-    private static string? Suggest(string unknown, IEnumerable<string> known) =>
-        known.Select(name => (name, distance: EditDistance(unknown, name)))
-            .Where(candidate => candidate.distance <= Math.Max(1, candidate.name.Length / 3))
-            .OrderBy(candidate => candidate.distance)
-            .Select(candidate => candidate.name)
-            .FirstOrDefault();
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-            previous[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }
