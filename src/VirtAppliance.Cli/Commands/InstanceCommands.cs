@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Deployment;
+using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Images;
 
 namespace VirtAppliance.Cli.Commands;
@@ -14,37 +15,82 @@ internal static class InstanceCommands
         var appliance = new Argument<string>("NAME[@VERSION]") { Description = "An installed appliance (the highest version when none is given)" };
         var name = new Option<string>("--name", "-n") { Description = "The VM's name", Required = true, HelpName = "VM" };
         var count = new Option<int>("--count") { Description = "Deploy N VMs named VM-1 … VM-N", DefaultValueFactory = _ => 1, HelpName = "N" };
-        var network = new Option<string>("--network") { Description = "libvirt network for the interfaces", DefaultValueFactory = _ => "default", HelpName = "NET" };
+        var network = new Option<string>("--network")
+        {
+            Description = "What the interfaces attach to: user (user-mode networking, no root-owned setup), network=NAME (a libvirt network), bridge=BR",
+            DefaultValueFactory = _ => "user",
+            HelpName = "NET",
+        };
+        var publish = new Option<string[]>("--publish", "-p")
+        {
+            Description = "Forward a host port to the guest, [ADDRESS:]HOSTPORT:GUESTPORT[/tcp] (address 127.0.0.1 unless given; repeatable). The ports the appliance declares are published on free loopback ports besides.",
+            HelpName = "SPEC",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "A site value, NAME=VALUE (repeatable; wins over --values). Prefer --values or the prompt for passwords: arguments are visible to other users.",
+            HelpName = "NAME=VALUE",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var values = new Option<string?>("--values") { Description = "Site values from a JSON or YAML file (a flat mapping NAME: VALUE)", HelpName = "FILE" };
         var noStart = new Option<bool>("--no-start") { Description = "Define the VM but do not start it" };
         var host = new HostOptions();
         var command = new Command("deploy", """
             Deploy VMs from an installed appliance. The host is checked first (exit 4 when it does not
-            fit). Each VM gets its own folder in the store: a qcow2 overlay on each pristine system disk,
-            a sparse copy of each user disk (or a new one of the declared size), new scratch disks. The
-            domain records its appliance and version in its <metadata>. With a health check, deploy
-            waits until the appliance says it is up. A failure removes what the deploy created.
+            fit), and every site value against its parameter (exit 3, before anything is made). Each VM
+            gets its own folder in the store: a qcow2 overlay on each pristine system disk, a sparse copy
+            of each user disk (or a new one of the declared size), new scratch disks, and a read-only
+            config disk (a cloud-init NoCloud seed, volume cidata) with the rendered config templates,
+            the values and its identity. The domain records its appliance and version in its
+            <metadata>. With a health check, deploy waits until the appliance says it is up. A failure
+            removes what the deploy created. On a terminal, required values nobody gave are asked for
+            (passwords without echo).
 
             Examples:
-              virt-appliance deploy wiki --name wiki1
+              virt-appliance deploy wiki --name wiki1 --set admin_email=ops@example.org
+              virt-appliance deploy wiki --name wiki1 --values site.yaml --publish 8080:80
               virt-appliance deploy wiki@2.4 --name web --count 3 --no-start --virt-type qemu
+              virt-appliance deploy wiki --name wiki1 --network bridge=br0
             """)
         {
-            appliance, name, count, network, noStart,
+            appliance, name, count, network, publish, set, values, noStart,
         };
         host.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var request = new DeployRequest(context.Get(appliance), context.Get(name)!, HostOptions.ConnectionUri(context.Get(host.Connect)),
-                context.Get(count), context.Get(network)!, !context.Get(noStart), host.MatchOptions(context));
+                context.Get(count), context.Get(network)!, !context.Get(noStart), host.MatchOptions(context),
+                context.Get(publish) ?? [], context.Get(set) ?? [], context.Get(values));
+            request = request with { Set = [.. request.Set!, .. await PromptForMissingAsync(context, request, cancellationToken).ConfigureAwait(false)] };
             var deployed = await context.Services.Instances.DeployAsync(request, new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
             if (context.Json)
                 context.Output.Json(deployed.Select(VmJson.From));
             else
                 foreach (var vm in deployed)
-                    context.Output.Line($"deployed {vm.Record.Name} from {vm.Record.ApplianceId}: {VmJson.StateText(vm)}; console log {vm.Record.ConsoleLog}");
+                    context.Output.Line($"deployed {vm.Record.Name} from {vm.Record.ApplianceId}: {VmJson.StateText(vm)}; console log {vm.Record.ConsoleLog}"
+                        + string.Concat(vm.Record.Forwards.Select(forward => $"\n  port {forward.GuestPort} is published on {forward.Address}:{forward.HostPort}")));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>On a terminal, asks for the required values nobody gave (passwords without echo); elsewhere deploy names them.</summary>
+    private static async Task<IReadOnlyList<string>> PromptForMissingAsync(CommandContext context, DeployRequest request, CancellationToken cancellationToken)
+    {
+        if (context.Json || !context.Output.IsInteractive || Console.IsInputRedirected)
+            return [];
+        var answers = new List<string>();
+        foreach (var parameter in await context.Services.Instances.MissingValuesAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            var question = $"{Markup.Escape(parameter.Label ?? parameter.Name)} ({parameter.Name}, {parameter.Type.ToString().ToLowerInvariant()})"
+                + (parameter.Choices.Count > 0 ? $" [{Markup.Escape(string.Join("/", parameter.Choices))}]" : "") + ":";
+            var prompt = new TextPrompt<string>(question);
+            if (parameter.Type == ParameterType.Password)
+                prompt = prompt.Secret();
+            answers.Add($"{parameter.Name}={await context.Output.Console.PromptAsync(prompt, cancellationToken).ConfigureAwait(false)}");
+        }
+        return answers;
     }
 
     public static Command Vms(GlobalOptions globals, Output output)
@@ -84,13 +130,14 @@ internal static class InstanceCommands
                 context.Output.Line("no VMs deployed (deploy one with 'virt-appliance deploy NAME --name VM')");
                 return ExitCodes.Success;
             }
-            var table = new Table().AddColumns("name", "appliance", "version", "state", "disks", "console log");
+            var table = new Table().AddColumns("name", "appliance", "version", "state", "ports", "disks", "console log");
             foreach (var vm in vms)
             {
                 var disks = string.Join("\n", vm.Disks.Select(usage =>
                     $"{usage.Disk.Target} {usage.Disk.Role.ToString().ToLowerInvariant()} {usage.Disk.Format.ToText()} {Sizes.Bytes(usage.AllocatedBytes ?? 0)} used"));
+                var ports = vm.Record.Forwards.Count == 0 ? "-" : string.Join("\n", vm.Record.Forwards.Select(forward => forward.ToString()));
                 table.AddRow(Markup.Escape(vm.Record.Name), Markup.Escape(vm.Record.Appliance), Markup.Escape($"{vm.Record.Version}-{vm.Record.Release}"),
-                    Markup.Escape(VmJson.StateText(vm)), Markup.Escape(disks), Markup.Escape(vm.Record.ConsoleLog));
+                    Markup.Escape(VmJson.StateText(vm)), Markup.Escape(ports), Markup.Escape(disks), Markup.Escape(vm.Record.ConsoleLog));
             }
             context.Output.Console.Write(table);
             if (!context.Get(repair) && vms.Any(vm => vm.Unindexed))

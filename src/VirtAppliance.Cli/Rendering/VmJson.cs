@@ -31,6 +31,11 @@ internal static class VmJson
                 VirtualSize = usage.VirtualSize,
                 AllocatedSize = usage.AllocatedBytes,
             }),
+            Forwards = record.Forwards.Select(forward => new { forward.Address, forward.HostPort, forward.GuestPort, Protocol = "tcp", forward.Interface }),
+            Network = record.Network,
+            SiteValues = record.SiteValues,
+            ConfigDisk = record.ConfigDisk,
+            ConfigPending = record.PendingValues is not null,
             ConsoleLog = record.ConsoleLog,
             Previous = record.Previous is { } previous ? $"{previous.Version}-{previous.Release}" : null,
         };

@@ -1,4 +1,5 @@
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
@@ -31,10 +32,14 @@ internal static class DeployPlan
         var forwards = new IReadOnlyList<PortForward>[names.Count];
         var plan = new Plan($"deploy {request.Name}", context.Settings.Hooks);
 
+        SiteValues values = null!;
+        var uuids = names.Select(_ => Guid.NewGuid()).ToList();
         plan.Add("resolve", async token =>
         {
             installed = await context.ResolveAsync(request.Appliance, token).ConfigureAwait(false);
             descriptor = DeploymentContext.Load(installed);
+            // Every value checked before anything is made.
+            values = await SiteConfig.ResolveAsync(descriptor, request.Set, request.ValuesFile, token).ConfigureAwait(false);
         });
         plan.Add("host check", () => choice = HostProbe.Check(context.Hypervisor, descriptor, request.Match).RequireFit());
         plan.Add("names", async token =>
@@ -67,6 +72,7 @@ internal static class DeployPlan
                 Directory.CreateDirectory(folder, InstanceDisks.PublicFolderMode);
                 context.Report($"deploying {name} from {installed.Id}");
                 disks = await InstanceDisks.CreateAsync(installed, descriptor, choice, folder, keepUserDisks: null, token).ConfigureAwait(false);
+                await SiteConfig.WriteAsync(descriptor, values, name, uuids[slot], 1, Path.Combine(folder, "config-1.iso"), token).ConfigureAwait(false);
             }, () =>
             {
                 if (Directory.Exists(folder))
@@ -74,10 +80,12 @@ internal static class DeployPlan
             });
             plan.Add($"{name}: record", async token =>
             {
-                records[slot] = new InstanceRecord(name, Guid.NewGuid(), installed.Name, installed.Version, installed.Release, installed.PackageSha256,
+                records[slot] = new InstanceRecord(name, uuids[slot], installed.Name, installed.Version, installed.Release, installed.PackageSha256,
                     context.Hypervisor.Uri, folder, network.Spelling, choice.DomainType.ToXml(), disks, context.Settings.Time.GetUtcNow(), Previous: null)
                 {
                     Forwards = forwards[slot],
+                    SiteValues = SiteConfig.Recorded(values),
+                    ConfigGeneration = 1,
                 };
                 await context.Index.SaveInstanceAsync(records[slot]!, token).ConfigureAwait(false);
             }, () => context.Index.DeleteInstanceAsync(name, CancellationToken.None));

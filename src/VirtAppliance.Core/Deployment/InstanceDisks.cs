@@ -82,6 +82,15 @@ internal static class InstanceDisks
             File.Delete(disk.Path);
     }
 
+    /// <summary>Deletes config disks of generations that neither <paramref name="kept"/> nor its rollback target attach.</summary>
+    public static void DeleteUnusedConfigDisks(InstanceRecord kept)
+    {
+        var inUse = new[] { kept.ConfigDisk, kept.Previous is { ConfigGeneration: > 0 } previous ? kept.ConfigDiskOf(previous.ConfigGeneration) : null }
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var disk in Directory.EnumerateFiles(kept.Folder, "config-*.iso").Where(disk => !inUse.Contains(disk) && disk != kept.PendingConfigDisk))
+            File.Delete(disk);
+    }
+
     /// <summary>The libvirt definition of <paramref name="record"/>: the appliance's boot on this host, with the VM's own disks.</summary>
     public static string DomainXml(ApplianceDescriptor descriptor, HostChoice choice, InstanceRecord record) =>
         DomainXmlWriter.Write(DomainXmlGenerator.Generate(descriptor, choice, new InstanceOptions
@@ -92,6 +101,7 @@ internal static class InstanceDisks
             FixedMacAddresses = true,
             Disks = record.Disks.ToDictionary(disk => disk.DiskId, disk => new ResolvedDisk(disk.Path, disk.Format), StringComparer.Ordinal),
             ConsoleLog = record.ConsoleLog,
+            ConfigDisk = record.ConfigDisk,
             PackageDigest = "sha256:" + record.PackageSha256,
         }));
 }

@@ -11,7 +11,7 @@ namespace VirtAppliance.Core.Deployment;
 /// Which VMs exist: the index's rows with their domains' live state, and domains that carry our
 /// metadata without a row (the association lives in libvirt too, so a lost index loses nothing).
 /// </summary>
-internal static class Inventory
+internal static partial class Inventory
 {
     public static async Task<InstanceStatus> StatusAsync(InstanceRecord record, DomainState? state, bool domainMissing, bool unindexed, CancellationToken cancellationToken)
     {
@@ -81,8 +81,11 @@ internal static class Inventory
         {
             return (null, error.Message);
         }
-        var fileDisks = definition.Devices.Disks.Where(disk => disk.Source is FileDiskSource).ToList();
         var folder = Path.Combine(store.InstancesFolder, definition.Name);
+        // The config disk is the VM's own, not one of the appliance's drives.
+        var configDisk = definition.Devices.Disks.Select(disk => disk.Source).OfType<FileDiskSource>()
+            .Select(source => source.Path).FirstOrDefault(path => ConfigGenerationPattern().IsMatch(path));
+        var fileDisks = definition.Devices.Disks.Where(disk => disk.Source is FileDiskSource source && !ConfigGenerationPattern().IsMatch(source.Path)).ToList();
         if (!fileDisks.Any(disk => ((FileDiskSource)disk.Source).Path.StartsWith(folder + "/", StringComparison.Ordinal)))
             return (null, null);
         if (definition.Metadata is not { Version: { } version, Release: { } release } metadata)
@@ -105,7 +108,15 @@ internal static class Inventory
             uri, folder, definition.Devices.Interfaces.FirstOrDefault()?.Source.Spelling ?? "user", definition.Type.ToXml(), disks, time.GetUtcNow(), Previous: null)
         {
             Forwards = [.. definition.Devices.Interfaces.Select(nic => nic.Source).OfType<UserInterfaceSource>().SelectMany(user => user.Forwards)],
+            ConfigGeneration = configDisk is null ? 0
+                : int.Parse(ConfigGenerationPattern().Match(configDisk).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            // What the disk says, defaults included: the row cannot tell them apart any more.
+            SiteValues = configDisk is null || !File.Exists(configDisk) ? new Dictionary<string, string>(StringComparer.Ordinal)
+                : await Configuration.ConfigDisk.ReadPublicValuesAsync(configDisk, cancellationToken).ConfigureAwait(false),
         };
         return (record, null);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/config-([0-9]+)\.iso$")]
+    private static partial System.Text.RegularExpressions.Regex ConfigGenerationPattern();
 }

@@ -28,6 +28,9 @@ internal static class UndeployPlan
         {
             var userDisks = record.Disks.Concat(record.Previous?.Disks ?? []).Where(disk => disk.Role == DiskRole.User)
                 .Select(disk => disk.Path).Distinct(StringComparer.Ordinal).Where(File.Exists).ToList();
+            // The site's values go with its data: the config disk it ran (passwords included) beside the user disks.
+            if (record.ConfigDisk is { } configDisk && File.Exists(configDisk))
+                userDisks.Add(configDisk);
             if (deleteData || userDisks.Count == 0)
                 return;
             var keptFolder = Path.Combine(context.Store.KeptFolder, $"{name}-{context.Settings.Time.GetUtcNow():yyyyMMddHHmmss}");

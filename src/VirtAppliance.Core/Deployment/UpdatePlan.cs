@@ -1,4 +1,5 @@
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
@@ -43,6 +44,8 @@ internal static class UpdatePlan
         });
         // The domain type stays what the VM was deployed with (the host may list kvm where it does not work).
         IReadOnlyList<PortForward> forwards = [];
+        SiteValues values = null!;
+        var generation = record.ConfigGeneration + 1;
         plan.Add("host check", async token =>
         {
             choice = HostProbe.Check(hypervisor, descriptor,
@@ -50,6 +53,8 @@ internal static class UpdatePlan
             // The forwards stay; ports the new version declares besides get free loopback ports.
             var others = (await context.Index.ListInstancesAsync(token).ConfigureAwait(false)).Where(other => other.Name != name);
             forwards = PortPlan.Plan(descriptor, InterfaceSource.Parse(record.Network), [], record.Forwards, others, new HashSet<int>());
+            // Re-rendered with the new version's templates; a value it needs that nobody set stops here, before anything changed.
+            values = await SiteConfig.CurrentAsync(record, descriptor, pending: false, token).ConfigureAwait(false);
         });
         plan.Add("stop", async token =>
         {
@@ -63,8 +68,10 @@ internal static class UpdatePlan
         {
             disks = await InstanceDisks.CreateAsync(target, descriptor, choice, record.Folder,
                 keepUserDisks: [.. record.Disks.Where(disk => disk.Role == DiskRole.User)], token).ConfigureAwait(false);
+            await SiteConfig.WriteAsync(descriptor, values, name, record.Uuid, generation, record.ConfigDiskOf(generation), token).ConfigureAwait(false);
         }, async () =>
         {
+            File.Delete(record.ConfigDiskOf(generation));
             InstanceDisks.DeleteUnusedOverlays(record, disks.Concat(
                 descriptor.Disks.Where(disk => disk.Role == DiskRole.System).Select(disk => new InstanceDisk(disk.Id, "", DiskRole.System, DiskFormat.Qcow2,
                     InstanceDisks.SystemOverlayPath(record.Folder, disk.Id, target)))));
@@ -79,8 +86,14 @@ internal static class UpdatePlan
                 Release = target.Release,
                 PackageSha256 = target.PackageSha256,
                 Disks = disks,
-                Previous = new InstancePrevious(record.Version, record.Release, record.PackageSha256, record.Disks, previousXml),
+                Previous = new InstancePrevious(record.Version, record.Release, record.PackageSha256, record.Disks, previousXml)
+                {
+                    ConfigGeneration = record.ConfigGeneration,
+                    SiteValues = record.SiteValues,
+                },
                 Forwards = forwards,
+                SiteValues = SiteConfig.Recorded(values),
+                ConfigGeneration = generation,
             };
             hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, updated));
         }, () => hypervisor.Define(previousXml));
@@ -101,7 +114,11 @@ internal static class UpdatePlan
                 await context.Power.WaitHealthyAsync(updated, descriptor, context.Progress, token).ConfigureAwait(false);
         });
         // Keep the overlays of the version we came from (for rollback); older ones are no longer needed.
-        plan.Add("tidy", () => InstanceDisks.DeleteUnusedOverlays(updated, record.Previous?.Disks ?? []));
+        plan.Add("tidy", () =>
+        {
+            InstanceDisks.DeleteUnusedOverlays(updated, record.Previous?.Disks ?? []);
+            InstanceDisks.DeleteUnusedConfigDisks(updated);
+        });
 
         try
         {
@@ -139,7 +156,13 @@ internal static class UpdatePlan
             Release = previous.Release,
             PackageSha256 = previous.PackageSha256,
             Disks = previous.Disks,
-            Previous = new InstancePrevious(record.Version, record.Release, record.PackageSha256, record.Disks, currentXml),
+            Previous = new InstancePrevious(record.Version, record.Release, record.PackageSha256, record.Disks, currentXml)
+            {
+                ConfigGeneration = record.ConfigGeneration,
+                SiteValues = record.SiteValues,
+            },
+            ConfigGeneration = previous.ConfigGeneration,
+            SiteValues = previous.SiteValues,
         };
         context.Report($"{name}: returning from {record.ApplianceId} to {back.ApplianceId}");
         var plan = new Plan($"rollback {name}", context.Settings.Hooks);

@@ -34,6 +34,8 @@ public static class DomainXmlGenerator
         var qemu = choice.DomainType is VirtType.Kvm or VirtType.Qemu;
 
         var disks = boot.Drives.Select(drive => Disk(descriptor, drive, instance, hvm, qemu)).ToList();
+        if (instance.ConfigDisk is { } configDisk)
+            disks.Add(ConfigDisk(configDisk, disks, hvm, qemu));
         var controllers = hvm && qemu && disks.Any(disk => disk.Target.Bus == DiskBus.Scsi)
             ? [new DomainController(ControllerType.Scsi, 0, "virtio-scsi")]
             : new List<DomainController>();
@@ -164,6 +166,16 @@ public static class DomainXmlGenerator
             new FileDiskSource(resolved.Path),
             new DiskTarget(drive.Target, bus),
             cdrom);
+    }
+
+    /// <summary>The VM's config disk: read-only, on the next free target after the appliance's drives (vdX for QEMU guests).</summary>
+    private static DomainDisk ConfigDisk(string path, IReadOnlyList<DomainDisk> disks, bool hvm, bool qemu)
+    {
+        var (prefix, bus) = !hvm ? ("xvd", DiskBus.Xen) : qemu ? ("vd", DiskBus.Virtio) : ("hd", DiskBus.Ide);
+        var used = disks.Select(disk => disk.Target.Device).ToHashSet(StringComparer.Ordinal);
+        var target = Enumerable.Range(0, 26).Select(index => prefix + (char)('a' + index)).FirstOrDefault(name => !used.Contains(name))
+            ?? throw new InvalidInputException("no free disk target is left for the config disk") { Hint = "the appliance uses every target from a to z" };
+        return new DomainDisk(DiskDevice.Disk, new DiskDriver(DiskDriverName.Qemu, DiskFormat.Raw), new FileDiskSource(path), new DiskTarget(target, bus), ReadOnly: true);
     }
 
     /// <summary>The bus from the target's prefix: vd → virtio, sd → scsi, hd → ide, xvd → xen.</summary>

@@ -22,6 +22,9 @@ public sealed record InstanceOptions
     /// </summary>
     public IReadOnlyDictionary<string, ResolvedDisk> Disks { get; init; } = new Dictionary<string, ResolvedDisk>(StringComparer.Ordinal);
 
+    /// <summary>The VM's config disk (a NoCloud cidata ISO), attached read-only after the appliance's drives; null for none.</summary>
+    public string? ConfigDisk { get; init; }
+
     /// <summary>Absolute path of the file the serial console is logged to; null logs nothing.</summary>
     public string? ConsoleLog { get; init; }
 

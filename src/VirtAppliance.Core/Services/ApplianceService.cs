@@ -1,3 +1,4 @@
+using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Images;
 
@@ -10,8 +11,16 @@ public sealed class ApplianceService
 
     public ApplianceService(Func<string, string?>? installedLookup = null) => _installedLookup = installedLookup;
 
-    public LoadedDescriptor Validate(string appliance, ValidationPurpose purpose = ValidationPurpose.Describe) =>
-        ApplianceLocator.Load(appliance, purpose, _installedLookup);
+    /// <summary>Reads and validates a descriptor, its config templates included (parameters they name, Liquid syntax).</summary>
+    public LoadedDescriptor Validate(string appliance, ValidationPurpose purpose = ValidationPurpose.Describe)
+    {
+        var loaded = ApplianceLocator.Load(appliance, purpose, _installedLookup);
+        if (loaded.Descriptor is not { Templates.Count: > 0 } descriptor || descriptor.BaseDirectory is null)
+            return loaded;
+        // A lone descriptor's absent files are already warnings; only templates that are there are read.
+        var present = descriptor with { Templates = [.. descriptor.Templates.Where(template => File.Exists(descriptor.ResolvePath(template.Source)))] };
+        return loaded with { Problems = [.. loaded.Problems, .. ConfigTemplates.Check(purpose == ValidationPurpose.Use ? descriptor : present)] };
+    }
 
     public ApplianceSummary Inspect(string appliance)
     {

@@ -1,4 +1,6 @@
+using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.Deployment;
+using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
@@ -154,6 +156,50 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
         return await UpdatePlan.RollbackAsync(new DeploymentContext(store, index, hypervisor, settings, progress), record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The required parameters of the appliance a deploy would use that have no default and no value in
+    /// <paramref name="request"/>: what a face asks the user for before it deploys.
+    /// </summary>
+    public async Task<IReadOnlyList<SiteParameter>> MissingValuesAsync(DeployRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var installed = (await store.FindAsync(request.Appliance, cancellationToken).ConfigureAwait(false)).LastOrDefault();
+        if (installed is null)
+            return [];
+        var descriptor = DeploymentContext.Load(installed);
+        var given = SiteValueInput.ParseAssignments(request.Set ?? []).Keys.ToHashSet(StringComparer.Ordinal);
+        if (request.ValuesFile is { } file && File.Exists(file))
+            given.UnionWith((await SiteValueInput.ReadFileAsync(file, cancellationToken).ConfigureAwait(false)).Keys);
+        return [.. descriptor.Parameters.Where(parameter => parameter.Required && parameter.Default is null && !given.Contains(parameter.Name))];
+    }
+
+    /// <summary>The site values a VM runs with (passwords masked), the appliance's defaults, and what waits to be applied.</summary>
+    public async Task<ConfigView> ConfigShowAsync(string name, CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        using var hypervisor = connector.Open(record.Uri, readOnly: true);
+        return await ConfigPlan.ShowAsync(new DeploymentContext(store, index, hypervisor, settings, null), record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets (NAME=VALUE) and unsets (back to the default) site values of a VM; they wait for <see cref="ConfigApplyAsync"/>.</summary>
+    public async Task<ConfigView> ConfigSetAsync(string name, IReadOnlyList<string> set, IReadOnlyList<string> unset, CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        using var hypervisor = connector.Open(record.Uri, readOnly: true);
+        return await ConfigPlan.StageAsync(new DeploymentContext(store, index, hypervisor, settings, null), record, set, unset, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives the VM its pending configuration; with <paramref name="restart"/> a running VM is restarted and must become healthy, else it goes back.</summary>
+    public async Task<ConfigView> ConfigApplyAsync(string name, bool restart, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        using var hypervisor = connector.Open(record.Uri);
+        return await ConfigPlan.ApplyAsync(new DeploymentContext(store, index, hypervisor, settings, progress), record, restart, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<InstanceRecord> FindAsync(StoreIndex index, string name, CancellationToken cancellationToken) =>

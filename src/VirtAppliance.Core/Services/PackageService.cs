@@ -1,3 +1,4 @@
+using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Packaging;
@@ -20,6 +21,8 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
                 Hint = "point it at the folder that holds appliance.xml and the disk images",
             };
         var descriptor = loaded.Require();
+        if (ConfigTemplates.Check(descriptor) is { Count: > 0 } templateProblems)
+            throw new DescriptorInvalidException(loaded.Path, templateProblems);
         var signer = signingKeyPath is null ? null : await LoadSignerAsync(signingKeyPath, passphrase, cancellationToken).ConfigureAwait(false);
         var target = output ?? $"{descriptor.Name}-{descriptor.Version ?? "0"}-{descriptor.Release ?? "0"}{ApplianceLocator.PackageExtension}";
         var manifest = await PackageWriter.CreateAsync(descriptor.BaseDirectory!, PackageFiles.FromDescriptor(descriptor), target,

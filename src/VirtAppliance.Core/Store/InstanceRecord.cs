@@ -26,6 +26,24 @@ public sealed record InstanceRecord(
     /// <summary>Host ports forwarded to the guest (user-mode networking); kept across stop/start and update.</summary>
     public IReadOnlyList<PortForward> Forwards { get; init; } = [];
 
+    /// <summary>The site values set for it that are not passwords (defaults not included); passwords live only on its config disk.</summary>
+    public IReadOnlyDictionary<string, string> SiteValues { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Which config disk it runs (ROOT/instances/VM/config-N.iso); 0 for none (deployed by an earlier release).</summary>
+    public int ConfigGeneration { get; init; }
+
+    /// <summary>Values set with 'config set' and not applied yet (passwords only in config-pending.iso); null when nothing is pending.</summary>
+    public IReadOnlyDictionary<string, string>? PendingValues { get; init; }
+
+    /// <summary>The config disk it runs, or null for none.</summary>
+    public string? ConfigDisk => ConfigGeneration == 0 ? null : ConfigDiskOf(ConfigGeneration);
+
+    /// <summary>The config disk of generation <paramref name="generation"/> in this VM's folder.</summary>
+    public string ConfigDiskOf(int generation) => System.IO.Path.Combine(Folder, $"config-{generation}.iso");
+
+    /// <summary>The config disk that 'config set' wrote and 'config apply' attaches.</summary>
+    public string PendingConfigDisk => System.IO.Path.Combine(Folder, "config-pending.iso");
+
     public string ConsoleLog => System.IO.Path.Combine(Folder, "console.log");
 
     public string ApplianceId => $"{Appliance}@{Version}-{Release}";

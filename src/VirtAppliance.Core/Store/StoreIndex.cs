@@ -66,6 +66,12 @@ internal sealed class StoreIndex : IDisposable
         ALTER TABLE instances ADD COLUMN forwards TEXT NOT NULL DEFAULT '[]';
         UPDATE instances SET network = 'network=' || network WHERE network NOT LIKE '%=%' AND network <> 'user';
         """,
+        // Site values: those that are not passwords, as set (passwords live only on the config disk).
+        """
+        ALTER TABLE instances ADD COLUMN site_values TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE instances ADD COLUMN config_generation INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE instances ADD COLUMN pending_values TEXT;
+        """,
     ];
 
     /// <summary>The schema version this release reads and writes.</summary>
@@ -216,9 +222,9 @@ internal sealed class StoreIndex : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT OR REPLACE INTO instances (name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at,
-                previous, previous_version, previous_release, forwards)
+                previous, previous_version, previous_release, forwards, site_values, config_generation, pending_values)
             VALUES ($name, $uuid, $appliance, $version, $release, $sha, $uri, $folder, $network, $virt, $disks, $created, $previous, $previousVersion, $previousRelease,
-                $forwards)
+                $forwards, $siteValues, $configGeneration, $pendingValues)
             """;
         command.Parameters.AddWithValue("$name", record.Name);
         command.Parameters.AddWithValue("$uuid", record.Uuid.ToString());
@@ -236,6 +242,9 @@ internal sealed class StoreIndex : IDisposable
         command.Parameters.AddWithValue("$previousVersion", (object?)record.Previous?.Version ?? DBNull.Value);
         command.Parameters.AddWithValue("$previousRelease", (object?)record.Previous?.Release ?? DBNull.Value);
         command.Parameters.AddWithValue("$forwards", JsonSerializer.Serialize(record.Forwards, Json));
+        command.Parameters.AddWithValue("$siteValues", JsonSerializer.Serialize(record.SiteValues, Json));
+        command.Parameters.AddWithValue("$configGeneration", record.ConfigGeneration);
+        command.Parameters.AddWithValue("$pendingValues", record.PendingValues is null ? DBNull.Value : JsonSerializer.Serialize(record.PendingValues, Json));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -250,7 +259,7 @@ internal sealed class StoreIndex : IDisposable
     private async Task<List<InstanceRecord>> QueryInstancesAsync(string where, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at, previous, forwards FROM instances"
+        command.CommandText = "SELECT name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at, previous, forwards, site_values, config_generation, pending_values FROM instances"
             + where + " ORDER BY name";
         bind?.Invoke(command);
         var result = new List<InstanceRecord>();
@@ -265,6 +274,9 @@ internal sealed class StoreIndex : IDisposable
                 reader.IsDBNull(12) ? null : JsonSerializer.Deserialize<InstancePrevious>(reader.GetString(12), Json))
             {
                 Forwards = JsonSerializer.Deserialize<List<PortForward>>(reader.GetString(13), Json) ?? [],
+                SiteValues = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(14), Json) ?? [],
+                ConfigGeneration = reader.GetInt32(15),
+                PendingValues = reader.IsDBNull(16) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(16), Json),
             });
         }
         return result;

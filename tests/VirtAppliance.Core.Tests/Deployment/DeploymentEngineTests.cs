@@ -261,7 +261,7 @@ public sealed class DeploymentEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Undeploy_keeps_the_user_disk_and_forgets_the_VM()
+    public async Task Undeploy_keeps_the_user_disk_and_the_config_disk_and_forgets_the_VM()
     {
         // Given
         await EngineAppliance.InstallAsync(folder, store, "1.0");
@@ -271,8 +271,8 @@ public sealed class DeploymentEngineTests : IDisposable
         var kept = await Service(stopTimeout: TimeSpan.FromSeconds(1)).UndeployAsync("web", deleteData: false, Ct);
 
         // Then
-        kept.ShouldHaveSingleItem().ShouldStartWith(store.KeptFolder);
-        File.Exists(kept[0]).ShouldBeTrue();
+        kept.Select(Path.GetFileName).ShouldBe(["user-data.img", "config-1.iso"]);
+        kept.ShouldAllBe(path => path.StartsWith(store.KeptFolder) && File.Exists(path));
         await ShouldBeEmptyAsync();
     }
 

@@ -1,0 +1,72 @@
+using VirtAppliance.Core.Configuration;
+using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Store;
+
+namespace VirtAppliance.Core.Deployment;
+
+/// <summary>
+/// A VM's site values and its config disk: resolved against the appliance version's parameters,
+/// rendered with its templates, written as a NoCloud seed that the VM gets read-only. Passwords
+/// are kept on the config disk only; the index keeps the other values.
+/// </summary>
+internal static class SiteConfig
+{
+    /// <summary>The values given at deploy (--values file, then --set), checked against the parameters; templates checked too.</summary>
+    /// <exception cref="InvalidInputException">A value, an assignment or the values file is wrong, or a template is.</exception>
+    public static async Task<SiteValues> ResolveAsync(ApplianceDescriptor descriptor, IReadOnlyList<string>? assignments, string? valuesFile, CancellationToken cancellationToken)
+    {
+        RequireTemplates(descriptor);
+        var fromFile = valuesFile is null ? null : await SiteValueInput.ReadFileAsync(valuesFile, cancellationToken).ConfigureAwait(false);
+        return SiteValues.Resolve(descriptor.Parameters, SiteValueInput.ParseAssignments(assignments ?? []), fromFile);
+    }
+
+    /// <summary>
+    /// The values <paramref name="record"/> runs with (its own, passwords read back from its config disk),
+    /// resolved against <paramref name="descriptor"/>: a value for a parameter the version no longer has is dropped.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The version requires a value nobody set (set it with 'config set' first).</exception>
+    public static async Task<SiteValues> CurrentAsync(InstanceRecord record, ApplianceDescriptor descriptor, bool pending, CancellationToken cancellationToken)
+    {
+        RequireTemplates(descriptor);
+        var disk = pending && record.PendingValues is not null ? record.PendingConfigDisk : record.ConfigDisk;
+        var given = new Dictionary<string, string>(pending && record.PendingValues is { } values ? values : record.SiteValues, StringComparer.Ordinal);
+        if (disk is not null && File.Exists(disk))
+        {
+            foreach (var (name, secret) in await ConfigDisk.ReadSecretsAsync(disk, cancellationToken).ConfigureAwait(false))
+                given[name] = secret;
+        }
+        var declared = descriptor.Parameters.Select(parameter => parameter.Name).ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            return SiteValues.Resolve(descriptor.Parameters, given.Where(pair => declared.Contains(pair.Key)).ToDictionary(StringComparer.Ordinal));
+        }
+        catch (SiteValuesInvalidException error)
+        {
+            throw new InvalidInputException($"{record.Name} cannot run {descriptor.Name}@{descriptor.Version}-{descriptor.Release} with its values: {error.Message}", error)
+            {
+                Hint = $"set what it needs first: virt-appliance config {record.Name} set NAME=VALUE (then update again)",
+            };
+        }
+    }
+
+    /// <summary>Renders the templates and writes the config disk of generation <paramref name="generation"/> to <paramref name="path"/>.</summary>
+    public static async Task WriteAsync(ApplianceDescriptor descriptor, SiteValues values, string vmName, Guid uuid, int generation, string path, CancellationToken cancellationToken)
+    {
+        var files = await ConfigTemplates.RenderAsync(descriptor, values, cancellationToken).ConfigureAwait(false);
+        var mac = descriptor.Devices.Interfaces > 0 ? DomainXml.InstanceOptions.MacAddressFor(uuid, 0) : null;
+        await ConfigDisk.WriteAsync(new ConfigDiskSpec(ConfigDisk.NewInstanceId(uuid, generation), vmName, uuid, files, values, mac, descriptor.Stateless),
+            path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The values the index keeps: those set that are not passwords.</summary>
+    public static IReadOnlyDictionary<string, string> Recorded(SiteValues values) =>
+        values.Given.Where(pair => !values.IsSecret(pair.Key)).ToDictionary(StringComparer.Ordinal);
+
+    private static void RequireTemplates(ApplianceDescriptor descriptor)
+    {
+        var errors = ConfigTemplates.Check(descriptor).Where(problem => problem.Severity == Severity.Error).ToList();
+        if (errors.Count > 0)
+            throw new DescriptorInvalidException(descriptor.BaseDirectory ?? descriptor.Name ?? "the appliance", errors);
+    }
+}
