@@ -16,6 +16,7 @@ namespace VirtAppliance.Core.Tests.Deployment;
 /// the real binding, with real qemu-img disks and a real store index. A hook fails one step at a
 /// time; afterwards the store, the index and the hypervisor must be as they were.
 /// </summary>
+[Collection(TestDriver.Collection)]
 public sealed class DeploymentEngineTests : IDisposable
 {
     private static readonly HostMatchOptions TestType = new() { VirtType = VirtType.Test };

@@ -12,13 +12,28 @@ namespace VirtAppliance.Core.Tests.Deployment;
 internal static class EngineAppliance
 {
     /// <param name="healthTimeout">With a value, a console health check that the test driver (which prints nothing) never passes.</param>
-    public static async Task<InstalledAppliance> InstallAsync(TestFolder folder, ApplianceStore store, string version, int? healthTimeout = null)
+    /// <param name="configured">With site parameters (greeting with a default, mail_host required, admin_password) and a template using them.</param>
+    /// <param name="extraParameter">One more required parameter (a version that needs a value the older one did not).</param>
+    public static async Task<InstalledAppliance> InstallAsync(TestFolder folder, ApplianceStore store, string version, int? healthTimeout = null,
+        bool configured = false, string? extraParameter = null)
     {
         var dir = folder[$"engine-{version}"];
         Directory.CreateDirectory(dir);
         Tools.Run("qemu-img", "create", "-q", "-f", "raw", Path.Combine(dir, "system.img"), "4M");
         Tools.Run("qemu-img", "create", "-q", "-f", "raw", Path.Combine(dir, "data.img"), "2M");
         await File.WriteAllTextAsync(Path.Combine(dir, "vmlinuz"), $"kernel {version}", TestContext.Current.CancellationToken);
+        var parameters = !configured ? "" : $"""
+            <parameters>
+              <parameter name="greeting" type="string"><default>hello</default></parameter>
+              <parameter name="mail_host" type="host" required="true"/>
+              <parameter name="admin_password" type="password"/>
+              {(extraParameter is null ? "" : $"<parameter name=\"{extraParameter}\" type=\"string\" required=\"true\"/>")}
+            </parameters>
+            <config><template path="/etc/engine/app.conf" source="app.conf.liquid" mode="0640"/></config>
+            """;
+        if (configured)
+            await File.WriteAllTextAsync(Path.Combine(dir, "app.conf.liquid"),
+                "greeting={{ greeting }}\nmail_host={{ mail_host }}\npassword={{ admin_password }}\n", TestContext.Current.CancellationToken);
         var health = healthTimeout is { } seconds ? $"""<health timeout="{seconds}"><console pattern="^never printed"/></health>""" : "";
         await File.WriteAllTextAsync(Path.Combine(dir, "appliance.xml"), $"""
             <image>
@@ -39,6 +54,7 @@ internal static class EngineAppliance
                 <disk id="scratch" use="scratch" size="8"/>
               </storage>
               {health}
+              {parameters}
             </image>
             """, TestContext.Current.CancellationToken);
         var package = folder[$"engine-{version}.vapp"];

@@ -5,12 +5,16 @@ using VirtAppliance.Libvirt;
 namespace VirtAppliance.Core.Tests.Deployment;
 
 /// <summary>
-/// libvirt's test:///default driver keeps its domains for one connection only: this connector opens
-/// it once and hands out that connection, so that every command of a test sees the same "host".
+/// libvirt's test:///default driver keeps its domains while a connection to it is open, one state
+/// for the whole process: this connector opens it once and hands out that connection, so that every
+/// command of a test sees the same "host"; tests that use it share one collection (never in parallel).
 /// </summary>
 internal sealed class TestDriver : IHypervisorConnector, IDisposable
 {
     public const string Uri = "test:///default";
+
+    /// <summary>The xunit collection of the tests that use the test driver.</summary>
+    public const string Collection = "libvirt test driver";
 
     public TestDriver() => Hypervisor = new LibvirtConnector().Open(Uri);
 
