@@ -233,6 +233,12 @@ internal static class InstanceCommands
         var all = new Option<string?>("--all") { Description = "Update every VM of this appliance", HelpName = "NAME" };
         var to = new Option<string?>("--to") { Description = "VERSION or VERSION-RELEASE (default: the highest installed)", HelpName = "VERSION" };
         var parallel = new Option<int>("--parallel") { Description = "How many VMs update at once with --all", DefaultValueFactory = _ => 2, HelpName = "N" };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "A site value for the new version, NAME=VALUE (repeatable): one it requires that the VM has not set",
+            HelpName = "NAME=VALUE",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("update", """
             Update VMs to another installed version: stop, point the system disks at new overlays on the
             new version's pristine images, recreate scratch disks, keep the user disks, redefine, restore
@@ -242,19 +248,20 @@ internal static class InstanceCommands
             Examples:
               virt-appliance update wiki1
               virt-appliance update wiki1 --to 2.5
+              virt-appliance update wiki1 --to 3.0 --set mail_host=smtp.example.org
               virt-appliance update --all wiki --parallel 4
             """)
         {
-            vm, all, to, parallel,
+            vm, all, to, parallel, set,
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var progress = new LineProgress(context.Output, context.Json);
             IReadOnlyList<UpdateResult> results;
             if (context.Get(all) is { } appliance)
-                results = await context.Services.Instances.UpdateAllAsync(appliance, context.Get(to), context.Get(parallel), progress, cancellationToken).ConfigureAwait(false);
+                results = await context.Services.Instances.UpdateAllAsync(appliance, context.Get(to), context.Get(set), context.Get(parallel), progress, cancellationToken).ConfigureAwait(false);
             else if (context.Get(vm) is { } name)
-                results = [await context.Services.Instances.UpdateAsync(name, context.Get(to), progress, cancellationToken).ConfigureAwait(false)];
+                results = [await context.Services.Instances.UpdateAsync(name, context.Get(to), context.Get(set), progress, cancellationToken).ConfigureAwait(false)];
             else
                 throw new Core.Errors.InvalidInputException("update needs a VM or --all NAME") { Hint = "virt-appliance update VM, or virt-appliance update --all APPLIANCE" };
             if (context.Json)

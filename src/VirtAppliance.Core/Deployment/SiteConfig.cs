@@ -26,7 +26,9 @@ internal static class SiteConfig
     /// resolved against <paramref name="descriptor"/>: a value for a parameter the version no longer has is dropped.
     /// </summary>
     /// <exception cref="InvalidInputException">The version requires a value nobody set (set it with 'config set' first).</exception>
-    public static async Task<SiteValues> CurrentAsync(InstanceRecord record, ApplianceDescriptor descriptor, bool pending, CancellationToken cancellationToken)
+    /// <param name="extra">Values given with the operation (update --set), over the VM's own.</param>
+    public static async Task<SiteValues> CurrentAsync(InstanceRecord record, ApplianceDescriptor descriptor, bool pending, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? extra = null)
     {
         RequireTemplates(descriptor);
         var disk = pending && record.PendingValues is not null ? record.PendingConfigDisk : record.ConfigDisk;
@@ -39,13 +41,16 @@ internal static class SiteConfig
         var declared = descriptor.Parameters.Select(parameter => parameter.Name).ToHashSet(StringComparer.Ordinal);
         try
         {
-            return SiteValues.Resolve(descriptor.Parameters, given.Where(pair => declared.Contains(pair.Key)).ToDictionary(StringComparer.Ordinal));
+            var kept = given.Where(pair => declared.Contains(pair.Key)).ToDictionary(StringComparer.Ordinal);
+            foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+                kept[name] = value;
+            return SiteValues.Resolve(descriptor.Parameters, kept);
         }
         catch (SiteValuesInvalidException error)
         {
             throw new InvalidInputException($"{record.Name} cannot run {descriptor.Name}@{descriptor.Version}-{descriptor.Release} with its values: {error.Message}", error)
             {
-                Hint = $"set what it needs first: virt-appliance config {record.Name} set NAME=VALUE (then update again)",
+                Hint = $"give what it needs with the update: virt-appliance update {record.Name} --to {descriptor.Version} --set NAME=VALUE",
             };
         }
     }

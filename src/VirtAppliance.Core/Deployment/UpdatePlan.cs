@@ -18,7 +18,9 @@ namespace VirtAppliance.Core.Deployment;
 internal static class UpdatePlan
 {
     /// <param name="version">VERSION or VERSION-RELEASE; null for the highest installed.</param>
-    public static async Task<UpdateResult> RunAsync(DeploymentContext context, InstanceRecord record, string? version, CancellationToken cancellationToken)
+    /// <param name="set">Site values for the new version (NAME=VALUE), over the VM's own.</param>
+    public static async Task<UpdateResult> RunAsync(DeploymentContext context, InstanceRecord record, string? version, IReadOnlyList<string> set,
+        CancellationToken cancellationToken)
     {
         var name = record.Name;
         var from = $"{record.Version}-{record.Release}";
@@ -54,7 +56,7 @@ internal static class UpdatePlan
             var others = (await context.Index.ListInstancesAsync(token).ConfigureAwait(false)).Where(other => other.Name != name);
             forwards = PortPlan.Plan(descriptor, InterfaceSource.Parse(record.Network), [], record.Forwards, others, new HashSet<int>());
             // Re-rendered with the new version's templates; a value it needs that nobody set stops here, before anything changed.
-            values = await SiteConfig.CurrentAsync(record, descriptor, pending: false, token).ConfigureAwait(false);
+            values = await SiteConfig.CurrentAsync(record, descriptor, pending: false, token, SiteValueInput.ParseAssignments(set)).ConfigureAwait(false);
         });
         plan.Add("stop", async token =>
         {

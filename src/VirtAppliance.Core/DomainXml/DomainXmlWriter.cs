@@ -55,14 +55,14 @@ public static class DomainXmlWriter
             new XElement("on_reboot", domain.OnReboot.ToXml()),
             new XElement("on_crash", domain.OnCrash.ToXml()),
             Devices(domain.Devices),
-            QemuCommandLine(domain.Devices.Interfaces));
+            QemuCommandLine(domain.Devices.Interfaces, domain.Os.Type.Machine));
     }
 
     private static readonly XNamespace Qemu = QemuNetdev.Namespace;
 
-    private static XElement? QemuCommandLine(IEnumerable<DomainInterface> interfaces)
+    private static XElement? QemuCommandLine(IEnumerable<DomainInterface> interfaces, string? machine)
     {
-        var arguments = QemuNetdev.Arguments(interfaces);
+        var arguments = QemuNetdev.Arguments(interfaces, machine);
         return arguments.Count == 0 ? null : new XElement(Qemu + "commandline",
             new XAttribute(XNamespace.Xmlns + "qemu", QemuNetdev.Namespace),
             arguments.Select(argument => new XElement(Qemu + "arg", new XAttribute("value", argument))));

@@ -14,9 +14,17 @@ public static class QemuNetdev
 
     private const string IdPrefix = "vanet";
 
-    /// <summary>The arguments for the user-mode NICs among <paramref name="interfaces"/>, numbered in order.</summary>
-    public static IReadOnlyList<string> Arguments(IEnumerable<DomainInterface> interfaces)
+    private const int FirstSlot = 0x1e;
+
+    /// <summary>
+    /// The arguments for the user-mode NICs among <paramref name="interfaces"/>, numbered in order. Each NIC
+    /// gets a fixed PCI slot from the top (0x1e, 0x1d …): left to itself QEMU takes slot 2, which libvirt
+    /// gives the first disk, and the domain does not start.
+    /// </summary>
+    /// <param name="machine">The machine type (q35 has a PCIe root bus).</param>
+    public static IReadOnlyList<string> Arguments(IEnumerable<DomainInterface> interfaces, string? machine)
     {
+        var bus = machine?.Contains("q35", StringComparison.Ordinal) == true ? "pcie.0" : "pci.0";
         var arguments = new List<string>();
         var index = 0;
         foreach (var nic in interfaces)
@@ -27,7 +35,8 @@ public static class QemuNetdev
             var forwards = user.Forwards.Select(forward =>
                 $",hostfwd=tcp:{(forward.Address.Contains(':', StringComparison.Ordinal) ? $"[{forward.Address}]" : forward.Address)}:{Number(forward.HostPort)}-:{Number(forward.GuestPort)}");
             arguments.AddRange(["-netdev", $"user,id={id}{string.Concat(forwards)}"]);
-            arguments.AddRange(["-device", $"{nic.Model ?? "virtio"}-net-pci,netdev={id}" + (nic.MacAddress is { } mac ? $",mac={mac}" : "")]);
+            arguments.AddRange(["-device", $"{nic.Model ?? "virtio"}-net-pci,netdev={id}" + (nic.MacAddress is { } mac ? $",mac={mac}" : "")
+                + $",bus={bus},addr=0x{FirstSlot - index:x2}"]);
             index++;
         }
         return arguments;

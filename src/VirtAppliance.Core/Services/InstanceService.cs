@@ -114,16 +114,18 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
 
     /// <summary>Moves a VM to another installed version, keeping its user disks; returns to the old version when the new one fails.</summary>
     /// <param name="version">VERSION or VERSION-RELEASE; null for the highest installed.</param>
-    public async Task<UpdateResult> UpdateAsync(string name, string? version, IProgress<string>? progress, CancellationToken cancellationToken)
+    /// <param name="set">Site values for the new version (NAME=VALUE), e.g. one it requires that the old one did not have.</param>
+    public async Task<UpdateResult> UpdateAsync(string name, string? version, IReadOnlyList<string>? set, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
-        return await UpdatePlan.RunAsync(new DeploymentContext(store, index, hypervisor, settings, progress), record, version, cancellationToken).ConfigureAwait(false);
+        return await UpdatePlan.RunAsync(new DeploymentContext(store, index, hypervisor, settings, progress), record, version, set ?? [], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Updates every VM of an appliance, a few at a time; one failing does not stop the others.</summary>
-    public async Task<IReadOnlyList<UpdateResult>> UpdateAllAsync(string appliance, string? version, int parallelism, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UpdateResult>> UpdateAllAsync(string appliance, string? version, IReadOnlyList<string>? set, int parallelism, IProgress<string>? progress,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<InstanceRecord> records;
         using (var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false))
@@ -138,7 +140,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
                 var record = records[position];
                 try
                 {
-                    results[position] = await UpdateAsync(record.Name, version, progress, token).ConfigureAwait(false);
+                    results[position] = await UpdateAsync(record.Name, version, set, progress, token).ConfigureAwait(false);
                 }
                 catch (VirtApplianceException error)
                 {

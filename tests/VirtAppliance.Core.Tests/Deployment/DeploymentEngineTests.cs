@@ -138,7 +138,7 @@ public sealed class DeploymentEngineTests : IDisposable
         failStep = step;
 
         // When
-        var error = await Should.ThrowAsync<Exception>(() => Service().UpdateAsync("web", "2.0", null, Ct));
+        var error = await Should.ThrowAsync<Exception>(() => Service().UpdateAsync("web", "2.0", null, null, Ct));
 
         // Then
         OperationFailure.FailedStep(error).ShouldBe($"update web: {step}");
@@ -159,7 +159,7 @@ public sealed class DeploymentEngineTests : IDisposable
         await Service().DeployAsync(Request(count: 1), null, Ct);
 
         // When
-        var error = await Should.ThrowAsync<UpdateRolledBackException>(() => Service().UpdateAsync("web", "2.0", null, Ct));
+        var error = await Should.ThrowAsync<UpdateRolledBackException>(() => Service().UpdateAsync("web", "2.0", null, null, Ct));
 
         // Then
         error.Message.ShouldContain("rolled back to engine@1.0-1");
@@ -177,7 +177,7 @@ public sealed class DeploymentEngineTests : IDisposable
         var userDisk = (await FindAsync("web")).Disks.Single(disk => disk.Role == DiskRole.User).Path;
 
         // When
-        var updated = await Service().UpdateAsync("web", "2.0", null, Ct);
+        var updated = await Service().UpdateAsync("web", "2.0", null, null, Ct);
         var afterUpdate = await FindAsync("web");
         var rolledBack = await Service().RollbackAsync("web", null, Ct);
         var afterRollback = await FindAsync("web");
@@ -204,7 +204,7 @@ public sealed class DeploymentEngineTests : IDisposable
         await EngineAppliance.InstallAsync(folder, store, "1.0");
         await EngineAppliance.InstallAsync(folder, store, "2.0");
         await Service().DeployAsync(Request(count: 1), null, Ct);
-        await Service().UpdateAsync("web", "2.0", null, Ct);
+        await Service().UpdateAsync("web", "2.0", null, null, Ct);
         var before = await FindAsync("web");
         failStep = step;
 
@@ -239,7 +239,7 @@ public sealed class DeploymentEngineTests : IDisposable
         seen.Problems.ShouldBeEmpty();
         repaired.Instances.ShouldHaveSingleItem().Unindexed.ShouldBeFalse();
         adopted.ShouldBeEquivalentTo(original with { CreatedAt = adopted.CreatedAt });
-        (await Service().UpdateAsync("web", "2.0", null, Ct)).To.ShouldBe("2.0-1", "an adopted VM updates like any other");
+        (await Service().UpdateAsync("web", "2.0", null, null, Ct)).To.ShouldBe("2.0-1", "an adopted VM updates like any other");
     }
 
     [Fact]

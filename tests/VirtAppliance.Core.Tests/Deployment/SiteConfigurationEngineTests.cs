@@ -118,7 +118,7 @@ public sealed class SiteConfigurationEngineTests : IDisposable
         await Service().DeployAsync(Request("mail_host=smtp.example.org", "greeting=hi", $"admin_password={Password}"), null, Ct);
 
         // When
-        await Service().UpdateAsync("web", "2.0", null, Ct);
+        await Service().UpdateAsync("web", "2.0", null, null, Ct);
 
         // Then
         var record = await FindAsync("web");
@@ -140,14 +140,31 @@ public sealed class SiteConfigurationEngineTests : IDisposable
         var xml = driver.Hypervisor.GetXml("web", inactive: true);
 
         // When
-        var error = await Should.ThrowAsync<InvalidInputException>(() => Service().UpdateAsync("web", "2.0", null, Ct));
+        var error = await Should.ThrowAsync<InvalidInputException>(() => Service().UpdateAsync("web", "2.0", null, null, Ct));
 
         // Then
         error.Message.ShouldContain("site_name");
-        error.Hint.ShouldNotBeNull().ShouldContain("config web set");
+        error.Hint.ShouldNotBeNull().ShouldContain("update web --to 2.0 --set NAME=VALUE");
         (await FindAsync("web")).ShouldBeEquivalentTo(before);
         driver.Hypervisor.GetXml("web", inactive: true).ShouldBe(xml);
         driver.Hypervisor.GetState("web").State.ShouldBe(Hypervisor.DomainState.Running);
+    }
+
+    [Fact]
+    public async Task An_update_takes_the_value_the_new_version_needs_from_its_set()
+    {
+        // Given
+        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(folder, store, "2.0", configured: true, extraParameter: "site_name");
+        await Service().DeployAsync(Request("mail_host=smtp.example.org"), null, Ct);
+
+        // When
+        await Service().UpdateAsync("web", "2.0", ["site_name=Head office"], null, Ct);
+
+        // Then
+        var record = await FindAsync("web");
+        record.Version.ShouldBe("2.0");
+        record.SiteValues.ShouldBe(new Dictionary<string, string> { ["mail_host"] = "smtp.example.org", ["site_name"] = "Head office" });
     }
 
     [Fact]

@@ -184,9 +184,9 @@ public class DomainXmlGeneratorTests
         domain.Element(qemu + "commandline")!.Elements(qemu + "arg").Select(arg => (string?)arg.Attribute("value")).ShouldBe(
         [
             "-netdev", "user,id=vanet0,hostfwd=tcp:127.0.0.1:8080-:80",
-            "-device", $"virtio-net-pci,netdev=vanet0,mac={InstanceOptions.MacAddressFor(instance.Uuid, 0)}",
+            "-device", $"virtio-net-pci,netdev=vanet0,mac={InstanceOptions.MacAddressFor(instance.Uuid, 0)},bus=pci.0,addr=0x1e",
             "-netdev", "user,id=vanet1,hostfwd=tcp:127.0.0.1:2222-:22",
-            "-device", $"virtio-net-pci,netdev=vanet1,mac={InstanceOptions.MacAddressFor(instance.Uuid, 1)}",
+            "-device", $"virtio-net-pci,netdev=vanet1,mac={InstanceOptions.MacAddressFor(instance.Uuid, 1)},bus=pci.0,addr=0x1d",
         ]);
     }
 
