@@ -48,7 +48,7 @@ public class DeployAndUpdateTests
             File.GetLastWriteTimeUtc(pristine).ShouldBe(pristineTime);
 
             // When every VM of the appliance is updated at once while stopped
-            var all = await Cli(root, "update", "--all", "tiny", "--to", "2.0", "--parallel", "2");
+            var all = await Cli(root, "update", "--all", "tiny", "--to", "2.0", "--parallel", "2", "--set", "mail_host=mail.example.test");
 
             // Then both are on 2.0 and stay stopped, as they were
             all.ExitCode.ShouldBe(0, all.ToString());
@@ -76,7 +76,7 @@ public class DeployAndUpdateTests
             var scratchBefore = FileIdentity(Disk(before, "scratch"));
 
             // When it is updated to 2.0
-            var update = await Cli(root, "update", name, "--to", "2.0");
+            var update = await Cli(root, "update", name, "--to", "2.0", "--set", "mail_host=mail.example.test");
 
             // Then 2.0 runs, reads what 1.0 wrote, its system disk points at 2.0 and its scratch disk is new
             update.ExitCode.ShouldBe(0, update.ToString());

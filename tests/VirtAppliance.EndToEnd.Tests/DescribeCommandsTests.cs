@@ -75,7 +75,7 @@ public class DescribeCommandsTests
 
         // Then it is invalid (exit 3), located, and says what to write instead
         result.ExitCode.ShouldBe(3, result.ToString());
-        result.Stdout.ShouldContain($"{path}:7:40: error: the TCP health check on port 443 needs a network interface");
+        result.Stdout.ShouldContain($"{path}:7:46: error: the TCP health check on port 443 needs a network interface");
         result.Stdout.ShouldContain("<interface/>");
     }
 

@@ -19,7 +19,7 @@ internal static class DemoCommand
             The whole life of an appliance, on the tiny appliance bundled with virt-appliance (a Debian
             kernel and busybox; version 1.0 writes a line to its user disk, 2.0 reads it):
             describe, check the host, pack and sign, install, deploy two VMs, update one to 2.0 with
-            its data kept, clean up. It uses a private store ({DemoRoot}) and the local libvirt.
+            its data kept and site values given, change a value with config, clean up. It uses a private store ({DemoRoot}) and the local libvirt.
             Software emulation (qemu) is used unless ${HostMatchOptions.VirtTypeVariable} says otherwise.
 
             Examples:
@@ -100,11 +100,24 @@ internal static class DemoCommand
             ShowConsole("What demo-1 printed on its serial console (1.0 wrote its line to its user disk):", "demo-1");
 
             var update = await RunStepAsync("'update' moves demo-1 to 2.0: stop, new overlays on 2.0's system disk, a fresh scratch disk, "
-                + "the same user disk, start, wait for health. If 2.0 did not become healthy, the VM would be rolled back to 1.0 automatically.",
-                ["update", "demo-1", "--to", "2.0"]).ConfigureAwait(false);
+                + "the same user disk, start, wait for health. If 2.0 did not become healthy, the VM would be rolled back to 1.0 automatically. "
+                + "2.0 has site parameters (a mail server it needs, a greeting): their values go onto the VM's own config disk, "
+                + "rendered into its config file, never into the appliance.",
+                ["update", "demo-1", "--to", "2.0", "--set", "mail_host=mail.example.test", "--set", "greeting=hello from the site"]).ConfigureAwait(false);
             if (update != ExitCodes.Success)
                 return update;
-            ShowConsole("What demo-1 printed after the update: version 2.0 reads the line version 1.0 wrote.", "demo-1");
+            ShowConsole("What demo-1 printed after the update: version 2.0 reads the line version 1.0 wrote, and the config file the site's values made.", "demo-1");
+            foreach (var (explanation, args) in new (string, string[])[]
+            {
+                ("'config set' changes a site value; it waits on a new config disk until 'config apply'.", ["config", "demo-1", "set", "greeting=good day"]),
+                ("'config apply' gives demo-1 its new config disk: restart, wait for health (and back to the old one if it failed).", ["config", "demo-1", "apply"]),
+            })
+            {
+                var exitCode = await RunStepAsync(explanation, args).ConfigureAwait(false);
+                if (exitCode != ExitCodes.Success)
+                    return exitCode;
+            }
+            ShowConsole("What demo-1 printed after 'config apply': the new greeting, from the site, not from the appliance.", "demo-1");
             return await RunStepAsync("demo-1 now runs 2.0 and demo-2 still runs 1.0, from the same untouched pristine images.", ["vms"]).ConfigureAwait(false);
         }
 

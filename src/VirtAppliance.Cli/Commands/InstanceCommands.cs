@@ -197,8 +197,8 @@ internal static class InstanceCommands
         var vms = new Argument<string[]>("VM") { Description = "Deployed VMs", Arity = ArgumentArity.OneOrMore };
         var deleteData = new Option<bool>("--delete-data") { Description = "Also delete the VMs' user disks (the customer's data)" };
         var command = new Command("undeploy", """
-            Remove VMs: their domains, overlays and scratch disks. Their user disks are kept in the store
-            (ROOT/kept/) unless --delete-data.
+            Remove VMs: their domains, overlays and scratch disks. Their user disks and their config
+            disk (the site values) are kept in the store (ROOT/kept/VM-TIME/) unless --delete-data.
 
             Examples:
               virt-appliance undeploy wiki1
@@ -213,12 +213,14 @@ internal static class InstanceCommands
             foreach (var vm in context.Get(vms))
             {
                 var kept = await context.Services.Instances.UndeployAsync(vm, context.Get(deleteData), cancellationToken).ConfigureAwait(false);
-                results.Add(new { Undeployed = vm, KeptUserDisks = kept });
+                results.Add(new { Undeployed = vm, KeptUserDisks = kept.UserDisks, KeptConfigDisk = kept.ConfigDisk });
                 if (context.Json)
                     continue;
                 context.Output.Line($"undeployed {vm}");
-                foreach (var disk in kept)
+                foreach (var disk in kept.UserDisks)
                     context.Output.Line($"  kept user disk {disk}");
+                if (kept.ConfigDisk is { } configDisk)
+                    context.Output.Line($"  kept its site values (config disk) {configDisk}");
             }
             if (context.Json)
                 context.Output.Json(results.Count == 1 ? results[0] : results);

@@ -6,11 +6,12 @@ namespace VirtAppliance.Core.Deployment;
 /// <summary>undeploy: stop → undefine → keep user disks → forget → delete the VM's folder. Nothing to undo: each step brings the VM nearer to gone.</summary>
 internal static class UndeployPlan
 {
-    /// <returns>The user disks kept (moved to ROOT/kept/VM-TIME/); empty when deleted.</returns>
-    public static async Task<IReadOnlyList<string>> RunAsync(DeploymentContext context, InstanceRecord record, bool deleteData, CancellationToken cancellationToken)
+    /// <returns>What was kept (moved to ROOT/kept/VM-TIME/); nothing with <paramref name="deleteData"/>.</returns>
+    public static async Task<UndeployResult> RunAsync(DeploymentContext context, InstanceRecord record, bool deleteData, CancellationToken cancellationToken)
     {
         var name = record.Name;
         var kept = new List<string>();
+        string? keptConfig = null;
         var plan = new Plan($"undeploy {name}", context.Settings.Hooks);
         var hasDomain = false;
         plan.Add("stop", async token =>
@@ -29,9 +30,8 @@ internal static class UndeployPlan
             var userDisks = record.Disks.Concat(record.Previous?.Disks ?? []).Where(disk => disk.Role == DiskRole.User)
                 .Select(disk => disk.Path).Distinct(StringComparer.Ordinal).Where(File.Exists).ToList();
             // The site's values go with its data: the config disk it ran (passwords included) beside the user disks.
-            if (record.ConfigDisk is { } configDisk && File.Exists(configDisk))
-                userDisks.Add(configDisk);
-            if (deleteData || userDisks.Count == 0)
+            var configDisk = record.ConfigDisk is { } ran && File.Exists(ran) ? ran : null;
+            if (deleteData || (userDisks.Count == 0 && configDisk is null))
                 return;
             var keptFolder = Path.Combine(context.Store.KeptFolder, $"{name}-{context.Settings.Time.GetUtcNow():yyyyMMddHHmmss}");
             Directory.CreateDirectory(keptFolder);
@@ -41,6 +41,11 @@ internal static class UndeployPlan
                 File.Move(disk, target);
                 kept.Add(target);
             }
+            if (configDisk is not null)
+            {
+                keptConfig = Path.Combine(keptFolder, Path.GetFileName(configDisk));
+                File.Move(configDisk, keptConfig);
+            }
         });
         plan.Add("forget", token => context.Index.DeleteInstanceAsync(name, token));
         plan.Add("delete folder", () =>
@@ -49,6 +54,6 @@ internal static class UndeployPlan
                 Directory.Delete(record.Folder, recursive: true);
         });
         await plan.RunAsync(cancellationToken).ConfigureAwait(false);
-        return kept;
+        return new UndeployResult(name, kept, keptConfig);
     }
 }

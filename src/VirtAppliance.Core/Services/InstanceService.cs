@@ -103,8 +103,8 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     }
 
     /// <summary>Removes the VM: its domain, overlays and scratch disks; user disks too only with <paramref name="deleteData"/>.</summary>
-    /// <returns>The user disks kept (moved to ROOT/kept/VM-…); empty when deleted.</returns>
-    public async Task<IReadOnlyList<string>> UndeployAsync(string name, bool deleteData, CancellationToken cancellationToken)
+    /// <returns>The user disks and the config disk kept (moved to ROOT/kept/VM-…); nothing when deleted.</returns>
+    public async Task<UndeployResult> UndeployAsync(string name, bool deleteData, CancellationToken cancellationToken)
     {
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);

@@ -272,8 +272,9 @@ public sealed class DeploymentEngineTests : IDisposable
         var kept = await Service(stopTimeout: TimeSpan.FromSeconds(1)).UndeployAsync("web", deleteData: false, Ct);
 
         // Then
-        kept.Select(Path.GetFileName).ShouldBe(["user-data.img", "config-1.iso"]);
-        kept.ShouldAllBe(path => path.StartsWith(store.KeptFolder) && File.Exists(path));
+        kept.UserDisks.Select(Path.GetFileName).ShouldBe(["user-data.img"]);
+        Path.GetFileName(kept.ConfigDisk).ShouldBe("config-1.iso");
+        kept.UserDisks.Append(kept.ConfigDisk!).ShouldAllBe(path => path.StartsWith(store.KeptFolder) && File.Exists(path));
         await ShouldBeEmptyAsync();
     }
 
