@@ -67,6 +67,12 @@ internal sealed class LibvirtDomain : IDisposable
             ? throw LibvirtException.FromLastError("virDomainGetBlockInfo")
             : new BlockInfo(checked((long)info.Capacity), checked((long)info.Allocation), checked((long)info.Physical));
 
+    /// <summary>A human-monitor command to the domain's QEMU (a running QEMU domain only), and what QEMU answered.</summary>
+    public string QemuMonitorCommand(string command) =>
+        Interop.virDomainQemuMonitorCommand(handle, command, out var result, Interop.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) < 0
+            ? throw LibvirtException.FromLastError("virDomainQemuMonitorCommand")
+            : result ?? "";
+
     public void Dispose() => handle.Dispose();
 
     private static int Check(int result, string function) =>

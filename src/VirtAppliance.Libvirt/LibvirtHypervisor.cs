@@ -133,6 +133,13 @@ internal sealed class LibvirtHypervisor : IHypervisor
         return domain.GetMetadataElement(ns.Uri, Interop.VIR_DOMAIN_AFFECT_CURRENT);
     }
 
+    public string QemuMonitorCommand(string name, string command)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(command);
+        using var domain = connection.LookupByName(name);
+        return domain.QemuMonitorCommand(command);
+    }
+
     public BlockInfo GetBlockInfo(string name, string target)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);

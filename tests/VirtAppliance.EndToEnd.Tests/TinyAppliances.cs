@@ -11,7 +11,7 @@ internal static class TinyAppliances
     private static readonly SemaphoreSlim BuildLock = new(1, 1);
     private static string? packages;
 
-    public static readonly string[] Versions = ["1.0", "2.0", "3.0-broken"];
+    public static readonly string[] Versions = ["1.0", "2.0", "3.0-broken", "4.0-tcp", "5.0-closed"];
 
     /// <summary>Builds (cached) and packs the three versions; returns the folder holding tiny-VERSION.vapp.</summary>
     public static async Task<string> PackagesAsync()

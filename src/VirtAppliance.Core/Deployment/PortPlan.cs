@@ -70,8 +70,8 @@ internal static class PortPlan
         return forwards;
     }
 
-    /// <summary>The host end of the forward to the guest's health port, null when there is none.</summary>
-    public static IPEndPoint? HealthEndpoint(HealthCheck? health, IReadOnlyList<PortForward> forwards)
+    /// <summary>How the guest's health port is probed through its forward, null when the check has no TCP port or nothing forwards it.</summary>
+    public static TcpProbe? HealthProbe(HealthCheck? health, IReadOnlyList<PortForward> forwards, Func<string> userNetworkState)
     {
         if (health?.TcpPort is not { } port || forwards.FirstOrDefault(forward => forward.GuestPort == port) is not { } forward)
             return null;
@@ -81,7 +81,7 @@ internal static class PortPlan
             address = IPAddress.Loopback;
         else if (address.Equals(IPAddress.IPv6Any))
             address = IPAddress.IPv6Loopback;
-        return new IPEndPoint(address, forward.HostPort);
+        return new TcpProbe(new IPEndPoint(address, forward.HostPort), port, userNetworkState);
     }
 
     private static int FreeLoopbackPort(HashSet<int> taken)

@@ -30,7 +30,7 @@ internal sealed class Power(IHypervisor hypervisor, DeploymentSettings settings)
         if (descriptor?.Health is not { } health)
             return;
         progress?.Report($"waiting for {record.Name} to become healthy (up to {health.TimeoutSeconds} s)");
-        var problem = await HealthWaiter.WaitAsync(health, record.ConsoleLog, PortPlan.HealthEndpoint(health, record.Forwards),
+        var problem = await HealthWaiter.WaitAsync(health, record.ConsoleLog, PortPlan.HealthProbe(health, record.Forwards, () => hypervisor.QemuMonitorCommand(record.Name, "info usernet")),
             () => hypervisor.GetState(record.Name).State is DomainState.Running or DomainState.Blocked or DomainState.Paused,
             settings.Time, cancellationToken).ConfigureAwait(false);
         if (problem is not null)

@@ -50,6 +50,12 @@ public interface IHypervisor : IDisposable
     /// <summary>Our element in the domain's &lt;metadata&gt; for <paramref name="ns"/>, or null when it has none.</summary>
     string? GetMetadata(string name, MetadataNamespace ns);
 
+    /// <summary>
+    /// A human-monitor (HMP) command to a running QEMU domain's monitor, e.g. <c>info usernet</c>, and the
+    /// answer. Only QEMU/KVM domains have one; libvirt marks the domain as tainted (custom-monitor).
+    /// </summary>
+    string QemuMonitorCommand(string name, string command);
+
     /// <summary>Sizes of the disk with target <paramref name="target"/> ("vda") or source path.</summary>
     BlockInfo GetBlockInfo(string name, string target);
 

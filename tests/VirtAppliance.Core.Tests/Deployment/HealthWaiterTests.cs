@@ -89,40 +89,67 @@ public sealed class HealthWaiterTests : IDisposable
         time.GetUtcNow().ShouldBeLessThan(start.AddSeconds(60));
     }
 
-    [Fact]
-    public async Task A_tcp_check_passes_when_the_port_accepts_and_stays_open()
+    /// <summary>What QEMU's <c>info usernet</c> printed (captured from a tiny VM) with the forward's host port and the state of the probe's connection.</summary>
+    private static string UserNet(int hostPort, string? state) =>
+        "Hub -1 (vanet0):\n  Protocol[State]    FD  Source Address  Port   Dest. Address  Port RecvQ SendQ\n"
+        + (state is null ? "" : $"  TCP[{state}]   31       127.0.0.1 {hostPort}       10.0.2.15    80     0     0\n")
+        + $"  TCP[HOST_FORWARD]  16       127.0.0.1 {hostPort}       10.0.2.15    80     0     0\n";
+
+    private static (System.Net.Sockets.TcpListener Listener, System.Net.IPEndPoint Endpoint) Listen()
     {
-        // Given a server that accepts and waits for its request, as a web server does
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
-        var endpoint = (System.Net.IPEndPoint)listener.LocalEndpoint;
-        var accepting = listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken).AsTask();
+        return (listener, (System.Net.IPEndPoint)listener.LocalEndpoint);
+    }
+
+    [Fact]
+    public async Task A_tcp_check_passes_when_QEMU_says_the_guest_took_the_connection()
+    {
+        // Given a forward that accepts (as QEMU does) and a guest that established the connection behind it
+        var (listener, endpoint) = Listen();
+        using var _ = listener;
+        var probe = new TcpProbe(endpoint, 80, () => UserNet(endpoint.Port, "ESTABLISHED"));
 
         // When
-        var problem = await HealthWaiter.WaitAsync(Health with { ConsolePattern = null, TcpPort = 80 }, log, endpoint, () => true,
+        var problem = await HealthWaiter.WaitAsync(Health with { ConsolePattern = null, TcpPort = 80 }, log, probe, () => true,
             TimeProvider.System, TestContext.Current.CancellationToken);
 
         // Then
         problem.ShouldBeNull();
-        (await accepting).Dispose();
     }
 
     [Fact]
-    public async Task A_tcp_check_fails_when_the_forward_accepts_but_the_guest_closes_at_once()
+    public async Task A_tcp_check_does_not_pass_while_the_guest_has_not_answered_though_the_host_side_is_open()
     {
-        // Given what QEMU's user-mode forward does when the guest port is closed: accept, then close
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var endpoint = (System.Net.IPEndPoint)listener.LocalEndpoint;
+        // Given QEMU holding the host connection while the booting guest has not answered (SYN_SENT)
+        var (listener, endpoint) = Listen();
+        using var _ = listener;
+        var probe = new TcpProbe(endpoint, 80, () => UserNet(endpoint.Port, "SYN_SENT"));
+
+        // When
+        var problem = await HealthWaiter.WaitAsync(Health with { ConsolePattern = null, TcpPort = 80, TimeoutSeconds = 2 }, log, probe, () => true,
+            TimeProvider.System, TestContext.Current.CancellationToken);
+
+        // Then
+        problem.ShouldBe($"guest port 80 (forwarded from {endpoint}) never accepted a connection within 2 s");
+    }
+
+    [Fact]
+    public async Task A_tcp_check_fails_when_the_forward_accepts_but_the_guest_refuses()
+    {
+        // Given what QEMU does when the guest port is closed: accept, then close
+        var (listener, endpoint) = Listen();
+        using var _ = listener;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var closing = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
                 (await listener.AcceptTcpClientAsync(stop.Token)).Dispose();
         }, stop.Token);
+        var probe = new TcpProbe(endpoint, 80, () => UserNet(endpoint.Port, null));
 
         // When
-        var problem = await HealthWaiter.WaitAsync(Health with { ConsolePattern = null, TcpPort = 80, TimeoutSeconds = 2 }, log, endpoint, () => true,
+        var problem = await HealthWaiter.WaitAsync(Health with { ConsolePattern = null, TcpPort = 80, TimeoutSeconds = 2 }, log, probe, () => true,
             TimeProvider.System, TestContext.Current.CancellationToken);
         await stop.CancelAsync();
 
@@ -133,14 +160,14 @@ public sealed class HealthWaiterTests : IDisposable
     [Fact]
     public async Task A_check_with_both_needs_the_console_line_and_the_port()
     {
-        // Given an open port but no console line yet
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
+        // Given an established port but no console line yet
+        var (listener, endpoint) = Listen();
+        using var _ = listener;
         File.WriteAllText(log, "app: starting\n");
 
         // When
-        var problem = await HealthWaiter.WaitAsync(Health with { TcpPort = 80, TimeoutSeconds = 2 }, log, (System.Net.IPEndPoint)listener.LocalEndpoint, () => true,
-            TimeProvider.System, TestContext.Current.CancellationToken);
+        var problem = await HealthWaiter.WaitAsync(Health with { TcpPort = 80, TimeoutSeconds = 2 }, log,
+            new TcpProbe(endpoint, 80, () => UserNet(endpoint.Port, "ESTABLISHED")), () => true, TimeProvider.System, TestContext.Current.CancellationToken);
 
         // Then
         problem.ShouldBe("no console line matched /^app: ready$/ within 2 s");
@@ -152,4 +179,12 @@ public sealed class HealthWaiterTests : IDisposable
         await Should.ThrowAsync<ArgumentException>(() => HealthWaiter.WaitAsync(Health with { TcpPort = 80 }, log, null, () => true,
             new FakeTimeProvider(), TestContext.Current.CancellationToken));
     }
+
+    [Theory]
+    [InlineData("ESTABLISHED", 32835, 80, true)]
+    [InlineData("SYN_SENT", 32835, 80, false)]
+    [InlineData("ESTABLISHED", 40000, 80, false)]
+    [InlineData("ESTABLISHED", 32835, 22, false)]
+    public void QEMUs_usernet_table_is_read_for_the_forward_and_guest_port(string state, int hostPort, int guestPort, bool established) =>
+        TcpProbe.IsEstablished(UserNet(32835, state), hostPort, guestPort).ShouldBe(established);
 }
