@@ -1,12 +1,8 @@
 using Shouldly;
-using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
-using VirtAppliance.Core.Services;
-using VirtAppliance.Core.Store;
-using VirtAppliance.Core.Tests.Packaging;
 using Xunit;
 
 namespace VirtAppliance.Core.Tests.Deployment;
@@ -16,39 +12,8 @@ namespace VirtAppliance.Core.Tests.Deployment;
 /// the real binding, with real qemu-img disks and a real store index. A hook fails one step at a
 /// time; afterwards the store, the index and the hypervisor must be as they were.
 /// </summary>
-[Collection(TestDriver.Collection)]
-public sealed class DeploymentEngineTests : IDisposable
+public sealed class DeploymentEngineTests : EngineTest
 {
-    private static readonly HostMatchOptions TestType = new() { VirtType = VirtType.Test };
-    private readonly TestFolder folder = new();
-    private readonly TestDriver driver = new();
-    private readonly ApplianceStore store;
-    private string? failStep;
-    private string? failUndo;
-
-    public DeploymentEngineTests() => store = new ApplianceStore(folder["root"]);
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose()
-    {
-        driver.Dispose();
-        folder.Dispose();
-    }
-
-    private InstanceService Service(TimeSpan? stopTimeout = null) =>
-        new(store, driver, new DeploymentSettings(TimeProvider.System, stopTimeout ?? TimeSpan.FromSeconds(5), new PlanHooks(
-            (_, step) =>
-            {
-                if (step == failStep)
-                    throw new IOException($"injected failure at {step}");
-            },
-            (_, step) =>
-            {
-                if (step == failUndo)
-                    throw new IOException($"injected undo failure at {step}");
-            })));
-
     private static DeployRequest Request(int count = 2, bool start = true) =>
         new("engine@1.0", "web", TestDriver.Uri, count, Start: start, Match: TestType);
 
@@ -64,8 +29,8 @@ public sealed class DeploymentEngineTests : IDisposable
     public async Task A_deploy_that_fails_at_any_step_leaves_no_VM_no_row_no_folder(string step)
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0");
-        failStep = step;
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
+        FailStep = step;
 
         // When
         var error = await Should.ThrowAsync<IOException>(() => Service().DeployAsync(Request(), null, Ct));
@@ -74,7 +39,7 @@ public sealed class DeploymentEngineTests : IDisposable
         OperationFailure.FailedStep(error).ShouldBe($"deploy web: {step}");
         OperationFailure.FailedUndos(error).ShouldBeEmpty();
         await ShouldBeEmptyAsync();
-        failStep = null;
+        FailStep = null;
         (await Service().DeployAsync(Request(), null, Ct)).Select(vm => vm.Record.Name).ShouldBe(["web-1", "web-2"], "the store lock was released");
     }
 
@@ -82,9 +47,9 @@ public sealed class DeploymentEngineTests : IDisposable
     public async Task A_failed_undo_is_reported_beside_the_first_error_and_the_other_undos_still_run()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0");
-        failStep = "web-2: define";
-        failUndo = "web-1: disks";
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
+        FailStep = "web-2: define";
+        FailUndo = "web-1: disks";
 
         // When
         var error = await Should.ThrowAsync<IOException>(() => Service().DeployAsync(Request(), null, Ct));
@@ -92,17 +57,17 @@ public sealed class DeploymentEngineTests : IDisposable
         // Then: the first error is the one thrown; web-1's folder stays, nothing else does
         error.Message.ShouldBe("injected failure at web-2: define");
         OperationFailure.FailedUndos(error).ShouldBe(["deploy web: could not undo 'web-1: disks': injected undo failure at web-1: disks"]);
-        driver.Hypervisor.FindDomain("web-1").ShouldBeNull();
+        Driver.Hypervisor.FindDomain("web-1").ShouldBeNull();
         (await ListAsync()).ShouldBeEmpty();
-        Directory.Exists(Path.Combine(store.InstancesFolder, "web-1")).ShouldBeTrue();
-        Directory.Exists(Path.Combine(store.InstancesFolder, "web-2")).ShouldBeFalse();
+        Directory.Exists(Path.Combine(Store.InstancesFolder, "web-1")).ShouldBeTrue();
+        Directory.Exists(Path.Combine(Store.InstancesFolder, "web-2")).ShouldBeFalse();
     }
 
     [Fact]
     public async Task A_deploy_whose_health_check_never_passes_removes_what_it_made()
     {
         // Given: the test driver prints no console line
-        await EngineAppliance.InstallAsync(folder, store, "1.0", healthTimeout: 1);
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", healthTimeout: 1);
 
         // When
         var error = await Should.ThrowAsync<HealthCheckFailedException>(() => Service().DeployAsync(Request(count: 1), null, Ct));
@@ -129,13 +94,13 @@ public sealed class DeploymentEngineTests : IDisposable
     public async Task An_update_that_fails_at_any_step_returns_the_VM_to_its_version_and_run_state(string step, bool running)
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0");
-        await EngineAppliance.InstallAsync(folder, store, "2.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0");
         await Service().DeployAsync(Request(count: 1, start: running), null, Ct);
         var before = await FindAsync("web");
-        var xmlBefore = driver.Hypervisor.GetXml("web", inactive: true);
+        var xmlBefore = Driver.Hypervisor.GetXml("web", inactive: true);
         var filesBefore = Directory.GetFiles(before.Folder).Order(StringComparer.Ordinal).ToList();
-        failStep = step;
+        FailStep = step;
 
         // When
         var error = await Should.ThrowAsync<Exception>(() => Service().UpdateAsync("web", "2.0", null, null, Ct));
@@ -144,8 +109,8 @@ public sealed class DeploymentEngineTests : IDisposable
         OperationFailure.FailedStep(error).ShouldBe($"update web: {step}");
         OperationFailure.FailedUndos(error).ShouldBeEmpty();
         (await FindAsync("web")).ShouldBeEquivalentTo(before);
-        driver.Hypervisor.GetXml("web", inactive: true).ShouldBe(xmlBefore);
-        (driver.Hypervisor.GetState("web").State == DomainState.Running).ShouldBe(running);
+        Driver.Hypervisor.GetXml("web", inactive: true).ShouldBe(xmlBefore);
+        (Driver.Hypervisor.GetState("web").State == DomainState.Running).ShouldBe(running);
         Directory.GetFiles(before.Folder).Order(StringComparer.Ordinal).Where(file => !file.EndsWith("console.log", StringComparison.Ordinal))
             .ShouldBe(filesBefore.Where(file => !file.EndsWith("console.log", StringComparison.Ordinal)), "no overlay of 2.0 is left behind");
     }
@@ -154,8 +119,8 @@ public sealed class DeploymentEngineTests : IDisposable
     public async Task An_update_whose_new_version_never_becomes_healthy_is_rolled_back()
     {
         // Given: 2.0 waits for a console line the test driver never prints
-        await EngineAppliance.InstallAsync(folder, store, "1.0");
-        await EngineAppliance.InstallAsync(folder, store, "2.0", healthTimeout: 1);
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0", healthTimeout: 1);
         await Service().DeployAsync(Request(count: 1), null, Ct);
 
         // When
@@ -164,15 +129,15 @@ public sealed class DeploymentEngineTests : IDisposable
         // Then
         error.Message.ShouldContain("rolled back to engine@1.0-1");
         (await FindAsync("web")).Version.ShouldBe("1.0");
-        driver.Hypervisor.GetState("web").State.ShouldBe(DomainState.Running);
+        Driver.Hypervisor.GetState("web").State.ShouldBe(DomainState.Running);
     }
 
     [Fact]
     public async Task Update_then_rollback_moves_the_VM_and_keeps_its_user_disk()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0");
-        await EngineAppliance.InstallAsync(folder, store, "2.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0");
         await Service().DeployAsync(Request(count: 1), null, Ct);
         var userDisk = (await FindAsync("web")).Disks.Single(disk => disk.Role == DiskRole.User).Path;
 
@@ -189,7 +154,7 @@ public sealed class DeploymentEngineTests : IDisposable
         (rolledBack.From, rolledBack.To).ShouldBe(("2.0-1", "1.0-1"));
         afterRollback.Version.ShouldBe("1.0");
         afterRollback.Disks.Single(disk => disk.Role == DiskRole.User).Path.ShouldBe(userDisk);
-        driver.Hypervisor.GetState("web").State.ShouldBe(DomainState.Running);
+        Driver.Hypervisor.GetState("web").State.ShouldBe(DomainState.Running);
     }
 
     [Theory]
@@ -201,12 +166,12 @@ public sealed class DeploymentEngineTests : IDisposable
     public async Task A_rollback_that_fails_leaves_the_VM_on_the_version_it_ran(string step)
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0");
-        await EngineAppliance.InstallAsync(folder, store, "2.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0");
         await Service().DeployAsync(Request(count: 1), null, Ct);
         await Service().UpdateAsync("web", "2.0", null, null, Ct);
         var before = await FindAsync("web");
-        failStep = step;
+        FailStep = step;
 
         // When
         var error = await Should.ThrowAsync<IOException>(() => Service().RollbackAsync("web", null, Ct));
@@ -214,19 +179,19 @@ public sealed class DeploymentEngineTests : IDisposable
         // Then
         OperationFailure.FailedStep(error).ShouldBe($"rollback web: {step}");
         (await FindAsync("web")).ShouldBeEquivalentTo(before);
-        driver.Hypervisor.GetXml("web", inactive: true).ShouldContain("2.0-1.qcow2");
-        driver.Hypervisor.GetState("web").State.ShouldBe(DomainState.Running);
+        Driver.Hypervisor.GetXml("web", inactive: true).ShouldContain("2.0-1.qcow2");
+        Driver.Hypervisor.GetState("web").State.ShouldBe(DomainState.Running);
     }
 
     [Fact]
     public async Task A_lost_index_row_shows_in_vms_and_repair_adopts_the_VM_with_its_disk_roles()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0");
-        await EngineAppliance.InstallAsync(folder, store, "2.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0");
         await Service().DeployAsync(Request(count: 1), null, Ct);
         var original = await FindAsync("web");
-        using (var index = await store.OpenIndexAsync(Ct))
+        using (var index = await Store.OpenIndexAsync(Ct))
             await index.DeleteInstanceAsync("web", Ct);
 
         // When
@@ -246,11 +211,11 @@ public sealed class DeploymentEngineTests : IDisposable
     public async Task A_domain_whose_appliance_is_not_installed_is_listed_as_a_problem_not_adopted()
     {
         // Given
-        var installed = await EngineAppliance.InstallAsync(folder, store, "1.0");
+        var installed = await EngineAppliance.InstallAsync(Folder, Store, "1.0");
         await Service().DeployAsync(Request(count: 1, start: false), null, Ct);
-        using (var index = await store.OpenIndexAsync(Ct))
+        using (var index = await Store.OpenIndexAsync(Ct))
             await index.DeleteInstanceAsync("web", Ct);
-        await store.RemoveAsync(installed.Id, Ct);
+        await Store.RemoveAsync(installed.Id, Ct);
 
         // When
         var repaired = await Service().ListAsync(TestDriver.Uri, repair: true, Ct);
@@ -265,7 +230,7 @@ public sealed class DeploymentEngineTests : IDisposable
     public async Task Undeploy_keeps_the_user_disk_and_the_config_disk_and_forgets_the_VM()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
         await Service().DeployAsync(Request(count: 1), null, Ct);
 
         // When
@@ -274,26 +239,14 @@ public sealed class DeploymentEngineTests : IDisposable
         // Then
         kept.UserDisks.Select(Path.GetFileName).ShouldBe(["user-data.img"]);
         Path.GetFileName(kept.ConfigDisk).ShouldBe("config-1.iso");
-        kept.UserDisks.Append(kept.ConfigDisk!).ShouldAllBe(path => path.StartsWith(store.KeptFolder) && File.Exists(path));
+        kept.UserDisks.Append(kept.ConfigDisk!).ShouldAllBe(path => path.StartsWith(Store.KeptFolder) && File.Exists(path));
         await ShouldBeEmptyAsync();
     }
 
     private async Task ShouldBeEmptyAsync()
     {
-        driver.Hypervisor.ListDomains().Select(domain => domain.Name).ShouldNotContain(name => name.StartsWith("web", StringComparison.Ordinal));
+        Driver.Hypervisor.ListDomains().Select(domain => domain.Name).ShouldNotContain(name => name.StartsWith("web", StringComparison.Ordinal));
         (await ListAsync()).ShouldBeEmpty();
-        (Directory.Exists(store.InstancesFolder) ? Directory.GetDirectories(store.InstancesFolder) : []).ShouldBeEmpty();
-    }
-
-    private async Task<IReadOnlyList<InstanceRecord>> ListAsync()
-    {
-        using var index = await store.OpenIndexAsync(Ct);
-        return await index.ListInstancesAsync(Ct);
-    }
-
-    private async Task<InstanceRecord> FindAsync(string name)
-    {
-        using var index = await store.OpenIndexAsync(Ct);
-        return (await index.FindInstanceAsync(name, Ct)).ShouldNotBeNull();
+        (Directory.Exists(Store.InstancesFolder) ? Directory.GetDirectories(Store.InstancesFolder) : []).ShouldBeEmpty();
     }
 }

@@ -1,11 +1,8 @@
 using System.Text;
 using Shouldly;
-using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Errors;
-using VirtAppliance.Core.Services;
-using VirtAppliance.Core.Store;
 using VirtAppliance.Core.Tests.Packaging;
 using Xunit;
 
@@ -16,32 +13,9 @@ namespace VirtAppliance.Core.Tests.Deployment;
 /// made, rendered onto a real config disk (xorriso; read back with isoinfo), kept across update,
 /// changed with config set/apply, passwords nowhere but on the config disk.
 /// </summary>
-[Collection(TestDriver.Collection)]
-public sealed class SiteConfigurationEngineTests : IDisposable
+public sealed class SiteConfigurationEngineTests : EngineTest
 {
     private const string Password = "S3cret-Engine-7f2c";
-    private static readonly HostMatchOptions TestType = new() { VirtType = VirtType.Test };
-    private readonly TestFolder folder = new();
-    private readonly TestDriver driver = new();
-    private readonly ApplianceStore store;
-    private string? failStep;
-
-    public SiteConfigurationEngineTests() => store = new ApplianceStore(folder["root"]);
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose()
-    {
-        driver.Dispose();
-        folder.Dispose();
-    }
-
-    private InstanceService Service() =>
-        new(store, driver, new DeploymentSettings(TimeProvider.System, TimeSpan.FromSeconds(5), new PlanHooks((_, step) =>
-        {
-            if (step == failStep)
-                throw new IOException($"injected failure at {step}");
-        })));
 
     private static DeployRequest Request(params string[] set) =>
         new("engine@1.0", "web", TestDriver.Uri, Match: TestType, Set: set);
@@ -52,7 +26,7 @@ public sealed class SiteConfigurationEngineTests : IDisposable
     public async Task Deploy_renders_the_values_onto_a_read_only_config_disk_and_keeps_the_password_off_the_index()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
 
         // When
         var vm = (await Service().DeployAsync(Request("mail_host=smtp.example.org", $"admin_password={Password}"), null, Ct)).Single();
@@ -63,13 +37,13 @@ public sealed class SiteConfigurationEngineTests : IDisposable
         IsoFile(iso, "/meta-data").ShouldBe($"instance-id: {ConfigDisk.NewInstanceId(vm.Record.Uuid, 1)}\nlocal-hostname: web\n");
         (await ConfigDisk.ReadSecretsAsync(iso, Ct)).ShouldBe(new Dictionary<string, string> { ["admin_password"] = Password });
         (await ConfigDisk.ReadPublicValuesAsync(iso, Ct))["mail_host"].ShouldBe("smtp.example.org");
-        var xml = driver.Hypervisor.GetXml("web", inactive: true);
+        var xml = Driver.Hypervisor.GetXml("web", inactive: true);
         xml.ShouldContain($"<source file='{iso}'/>");
         xml.ShouldContain("<readonly/>");
         // and the password is on nothing else the tool wrote
         vm.Record.SiteValues.ShouldBe(new Dictionary<string, string> { ["mail_host"] = "smtp.example.org" });
         xml.ShouldNotContain(Password);
-        foreach (var file in Directory.EnumerateFiles(store.Root, "*", SearchOption.AllDirectories).Where(file => !file.EndsWith(".iso", StringComparison.Ordinal)))
+        foreach (var file in Directory.EnumerateFiles(Store.Root, "*", SearchOption.AllDirectories).Where(file => !file.EndsWith(".iso", StringComparison.Ordinal)))
             Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file, Ct)).ShouldNotContain(Password, customMessage: file);
     }
 
@@ -77,7 +51,7 @@ public sealed class SiteConfigurationEngineTests : IDisposable
     public async Task Bad_values_are_refused_all_at_once_before_anything_is_made()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
 
         // When: a host that is not one, a misspelt name, and the required mail_host missing
         var error = await Should.ThrowAsync<SiteValuesInvalidException>(() =>
@@ -88,16 +62,16 @@ public sealed class SiteConfigurationEngineTests : IDisposable
         error.Message.ShouldContain("did you mean 'greeting'");
         error.Message.ShouldContain("parameter 'mail_host' is required and has no value");
         OperationFailure.FailedStep(error).ShouldBe("deploy web: resolve");
-        driver.Hypervisor.FindDomain("web").ShouldBeNull();
-        (Directory.Exists(store.InstancesFolder) ? Directory.GetDirectories(store.InstancesFolder) : []).ShouldBeEmpty();
+        Driver.Hypervisor.FindDomain("web").ShouldBeNull();
+        (Directory.Exists(Store.InstancesFolder) ? Directory.GetDirectories(Store.InstancesFolder) : []).ShouldBeEmpty();
     }
 
     [Fact]
     public async Task A_values_file_error_names_the_file_line_and_column()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
-        var values = folder["site.yaml"];
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
+        var values = Folder["site.yaml"];
         await File.WriteAllTextAsync(values, "mail_host: smtp.example.org\ngreeting:\n  nested: no\n", Ct);
 
         // When
@@ -106,15 +80,15 @@ public sealed class SiteConfigurationEngineTests : IDisposable
 
         // Then
         error.Message.ShouldStartWith($"{values}:3:");
-        driver.Hypervisor.FindDomain("web").ShouldBeNull();
+        Driver.Hypervisor.FindDomain("web").ShouldBeNull();
     }
 
     [Fact]
     public async Task An_update_re_renders_the_values_with_the_new_templates_and_keeps_the_password()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
-        await EngineAppliance.InstallAsync(folder, store, "2.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0", configured: true);
         await Service().DeployAsync(Request("mail_host=smtp.example.org", "greeting=hi", $"admin_password={Password}"), null, Ct);
 
         // When
@@ -133,11 +107,11 @@ public sealed class SiteConfigurationEngineTests : IDisposable
     public async Task An_update_to_a_version_that_needs_a_value_nobody_set_stops_before_it_changes_anything()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
-        await EngineAppliance.InstallAsync(folder, store, "2.0", configured: true, extraParameter: "site_name");
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0", configured: true, extraParameter: "site_name");
         await Service().DeployAsync(Request("mail_host=smtp.example.org"), null, Ct);
         var before = await FindAsync("web");
-        var xml = driver.Hypervisor.GetXml("web", inactive: true);
+        var xml = Driver.Hypervisor.GetXml("web", inactive: true);
 
         // When
         var error = await Should.ThrowAsync<InvalidInputException>(() => Service().UpdateAsync("web", "2.0", null, null, Ct));
@@ -146,16 +120,16 @@ public sealed class SiteConfigurationEngineTests : IDisposable
         error.Message.ShouldContain("site_name");
         error.Hint.ShouldNotBeNull().ShouldContain("update web --to 2.0 --set NAME=VALUE");
         (await FindAsync("web")).ShouldBeEquivalentTo(before);
-        driver.Hypervisor.GetXml("web", inactive: true).ShouldBe(xml);
-        driver.Hypervisor.GetState("web").State.ShouldBe(Hypervisor.DomainState.Running);
+        Driver.Hypervisor.GetXml("web", inactive: true).ShouldBe(xml);
+        Driver.Hypervisor.GetState("web").State.ShouldBe(Hypervisor.DomainState.Running);
     }
 
     [Fact]
     public async Task An_update_takes_the_value_the_new_version_needs_from_its_set()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
-        await EngineAppliance.InstallAsync(folder, store, "2.0", configured: true, extraParameter: "site_name");
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0", configured: true, extraParameter: "site_name");
         await Service().DeployAsync(Request("mail_host=smtp.example.org"), null, Ct);
 
         // When
@@ -171,7 +145,7 @@ public sealed class SiteConfigurationEngineTests : IDisposable
     public async Task Config_set_stages_a_new_disk_and_apply_gives_it_to_the_VM()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
         await Service().DeployAsync(Request("mail_host=smtp.example.org", $"admin_password={Password}"), null, Ct);
 
         // When
@@ -188,7 +162,7 @@ public sealed class SiteConfigurationEngineTests : IDisposable
         record.PendingValues.ShouldBeNull();
         IsoFile(record.ConfigDisk!, "/files/etc/engine/app.conf").ShouldBe("greeting=good day\nmail_host=smtp.example.org\npassword=Other-Secret-1\n");
         File.Exists(record.ConfigDiskOf(1)).ShouldBeFalse();
-        driver.Hypervisor.GetXml("web", inactive: true).ShouldContain("config-2.iso");
+        Driver.Hypervisor.GetXml("web", inactive: true).ShouldContain("config-2.iso");
     }
 
     [Theory]
@@ -201,12 +175,12 @@ public sealed class SiteConfigurationEngineTests : IDisposable
     public async Task A_failed_apply_goes_back_to_the_configuration_that_ran(string step)
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
         await Service().DeployAsync(Request("mail_host=smtp.example.org"), null, Ct);
         await Service().ConfigSetAsync("web", ["greeting=good day"], [], Ct);
         var before = await FindAsync("web");
-        var xml = driver.Hypervisor.GetXml("web", inactive: true);
-        failStep = step;
+        var xml = Driver.Hypervisor.GetXml("web", inactive: true);
+        FailStep = step;
 
         // When
         var error = await Should.ThrowAsync<IOException>(() => Service().ConfigApplyAsync("web", restart: true, null, Ct));
@@ -215,8 +189,8 @@ public sealed class SiteConfigurationEngineTests : IDisposable
         OperationFailure.FailedStep(error).ShouldBe($"config apply web: {step}");
         OperationFailure.FailedUndos(error).ShouldBeEmpty();
         (await FindAsync("web")).ShouldBeEquivalentTo(before);
-        driver.Hypervisor.GetXml("web", inactive: true).ShouldBe(xml);
-        driver.Hypervisor.GetState("web").State.ShouldBe(Hypervisor.DomainState.Running);
+        Driver.Hypervisor.GetXml("web", inactive: true).ShouldBe(xml);
+        Driver.Hypervisor.GetState("web").State.ShouldBe(Hypervisor.DomainState.Running);
         File.Exists(before.PendingConfigDisk).ShouldBeTrue();
     }
 
@@ -224,7 +198,7 @@ public sealed class SiteConfigurationEngineTests : IDisposable
     public async Task Two_VMs_of_one_appliance_get_their_own_identity()
     {
         // Given
-        await EngineAppliance.InstallAsync(folder, store, "1.0", configured: true);
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
 
         // When
         var vms = await Service().DeployAsync(Request("mail_host=smtp.example.org") with { Count = 2 }, null, Ct);
@@ -234,11 +208,5 @@ public sealed class SiteConfigurationEngineTests : IDisposable
         ids[0].ShouldNotBe(ids[1]);
         ids[1].ShouldContain("local-hostname: web-2");
         IsoFile(vms[0].Record.ConfigDisk!, "/machine-id").ShouldNotBe(IsoFile(vms[1].Record.ConfigDisk!, "/machine-id"));
-    }
-
-    private async Task<InstanceRecord> FindAsync(string name)
-    {
-        using var index = await store.OpenIndexAsync(Ct);
-        return (await index.FindInstanceAsync(name, Ct)).ShouldNotBeNull();
     }
 }
