@@ -12,6 +12,8 @@ packages=(
   zstd xz-utils gnupg
   # xorriso makes config disks; genisoimage's isoinfo reads them back in the tests (a second implementation)
   xorriso genisoimage
+  # the Debian cloud-init test guest (tests/fixtures/debian-cloud) is built with mmdebstrap
+  mmdebstrap
 )
 
 missing=()
