@@ -73,6 +73,18 @@ internal sealed class LibvirtDomain : IDisposable
             ? throw LibvirtException.FromLastError("virDomainQemuMonitorCommand")
             : result ?? "";
 
+    /// <summary>Starts merging the disk's active layer into its backing image (a block job).</summary>
+    public void StartActiveCommit(string disk) =>
+        Check(Interop.virDomainBlockCommit(handle, disk, null, null, 0, Interop.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE), "virDomainBlockCommit");
+
+    /// <summary>The disk's block job progress (done, total), or null when it has none.</summary>
+    public (ulong Done, ulong Total)? BlockJobProgress(string disk) =>
+        Check(Interop.virDomainGetBlockJobInfo(handle, disk, out var info, 0), "virDomainGetBlockJobInfo") == 0 ? null : (info.Cur, info.End);
+
+    /// <summary>Ends the disk's ready block job by switching the disk to the job's image.</summary>
+    public void PivotBlockJob(string disk) =>
+        Check(Interop.virDomainBlockJobAbort(handle, disk, Interop.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT), "virDomainBlockJobAbort");
+
     public void Dispose() => handle.Dispose();
 
     private static int Check(int result, string function) =>

@@ -133,6 +133,22 @@ internal sealed class LibvirtHypervisor : IHypervisor
         return domain.GetMetadataElement(ns.Uri, Interop.VIR_DOMAIN_AFFECT_CURRENT);
     }
 
+    public async Task CommitActiveLayerAsync(string name, string target, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        using var domain = connection.LookupByName(name);
+        domain.StartActiveCommit(target);
+        var start = timeProvider.GetTimestamp();
+        // Ready when everything written so far is in the backing image; then the disk switches over.
+        while (domain.BlockJobProgress(target) is not { } progress || progress.Total == 0 || progress.Done < progress.Total)
+        {
+            if (timeProvider.GetElapsedTime(start) > timeout)
+                throw new DomainStateTimeoutException(name, timeout, DomainState.Running);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        domain.PivotBlockJob(target);
+    }
+
     public string QemuMonitorCommand(string name, string command)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);

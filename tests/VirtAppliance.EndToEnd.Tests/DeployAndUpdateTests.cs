@@ -97,13 +97,19 @@ public class DeployAndUpdateTests
             broken.ExitCode.ShouldBe(6, broken.ToString());
             broken.Stderr.ShouldContain("rolled back to tiny@2.0-1");
             broken.Stderr.ShouldContain("did not become healthy");
+            var failedLog = Path.Combine(root, "instances", name, "console-failed-3.0-1.log");
+            broken.Stderr.ShouldContain(failedLog);
+            File.ReadAllText(failedLog).ShouldContain("virt-appliance: broken build, failing");
             var rolledBack = Vms(await Cli(root, "vms", "--json")).Single();
             rolledBack.GetProperty("version").GetString().ShouldBe("2.0");
             rolledBack.GetProperty("state").GetString().ShouldBe("running");
             (await Cli(root, "stop", name)).ExitCode.ShouldBe(0);
             var lines = TinyAppliances.UserDiskLines(Disk(rolledBack, "user"));
             lines.ShouldContain("written by tiny 1.0 (boot 1)");
-            lines.ShouldContain("written by tiny 2.0 (boot 2)");
+            lines.ShouldContain("written by tiny 2.0 (boot 2)", "2.0's writes were merged into the user disk once it was healthy");
+            // and 3.0's half-done migration is gone: it wrote to a layer that was thrown away
+            lines.ShouldNotContain(line => line.StartsWith("half-migrated by tiny 3.0", StringComparison.Ordinal));
+            Directory.GetFiles(Path.Combine(root, "instances", name), "*.update.qcow2").ShouldBeEmpty();
 
             // And rollback by hand returns to 1.0
             var rollback = await Cli(root, "rollback", name);

@@ -36,6 +36,7 @@ internal static class UpdatePlan
         string previousXml = null!;
         IDisposable? storeLock = null;
         IReadOnlyList<InstanceDisk> disks = [];
+        IReadOnlyList<InstanceDisk>? trialDisks = null;
         InstanceRecord updated = record;
         var plan = new Plan($"update {name}", context.Settings.Hooks);
 
@@ -71,8 +72,12 @@ internal static class UpdatePlan
             disks = await InstanceDisks.CreateAsync(target, descriptor, choice, record.Folder,
                 keepUserDisks: [.. record.Disks.Where(disk => disk.Role == DiskRole.User)], token).ConfigureAwait(false);
             await SiteConfig.WriteAsync(descriptor, values, name, record.Uuid, generation, record.ConfigDiskOf(generation), token).ConfigureAwait(false);
+            // The new version writes to a layer over each user disk until it is healthy: a version that fails leaves no write behind.
+            if (wasRunning)
+                trialDisks = await UserDataLayer.AddAsync(disks, token).ConfigureAwait(false);
         }, async () =>
         {
+            UserDataLayer.Discard(trialDisks);
             File.Delete(record.ConfigDiskOf(generation));
             InstanceDisks.DeleteUnusedOverlays(record, disks.Concat(
                 descriptor.Disks.Where(disk => disk.Role == DiskRole.System).Select(disk => new InstanceDisk(disk.Id, "", DiskRole.System, DiskFormat.Qcow2,
@@ -97,7 +102,7 @@ internal static class UpdatePlan
                 SiteValues = SiteConfig.Recorded(values),
                 ConfigGeneration = generation,
             };
-            hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, updated));
+            hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, updated with { Disks = trialDisks ?? disks }));
         }, () => hypervisor.Define(previousXml));
         plan.Add("record", token => context.Index.SaveInstanceAsync(updated, token), () => context.Index.SaveInstanceAsync(record, CancellationToken.None));
         plan.Add("unlock", () =>
@@ -109,11 +114,25 @@ internal static class UpdatePlan
         {
             if (wasRunning)
                 context.Power.Start(updated);
-        }, () => context.PowerOffAsync(name));
+        }, async () =>
+        {
+            await context.PowerOffAsync(name).ConfigureAwait(false);
+            // The old version's boot starts a new console log; the failed version's is kept beside it.
+            if (wasRunning && File.Exists(record.ConsoleLog))
+                File.Move(record.ConsoleLog, FailedConsoleLog(record, target), overwrite: true);
+        });
         plan.Add("wait healthy", async token =>
         {
             if (wasRunning)
                 await context.Power.WaitHealthyAsync(updated, descriptor, context.Progress, token).ConfigureAwait(false);
+        });
+        plan.Add("keep user data", async token =>
+        {
+            if (trialDisks is null)
+                return;
+            await UserDataLayer.CommitAsync(hypervisor, name, trialDisks, token).ConfigureAwait(false);
+            hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, updated));
+            UserDataLayer.Discard(trialDisks);
         });
         // Keep the overlays of the version we came from (for rollback); older ones are no longer needed.
         plan.Add("tidy", () =>
@@ -131,7 +150,8 @@ internal static class UpdatePlan
         {
             throw new UpdateRolledBackException($"{name}: the update to {updated.ApplianceId} failed and was rolled back to {record.ApplianceId}: {failure.Message}", failure)
             {
-                Hint = $"the user data is as it was; read the new version's console log in {record.Folder} or ask the supplier",
+                Hint = $"the user data is as the old version left it (the new one wrote to a layer that was discarded); "
+                    + $"the new version's console log is {FailedConsoleLog(record, target)}; ask the supplier",
             };
         }
         return new UpdateResult(name, from, to, Changed: true, RolledBack: false, Error: null);
@@ -188,6 +208,9 @@ internal static class UpdatePlan
         await plan.RunAsync(cancellationToken).ConfigureAwait(false);
         return new UpdateResult(name, $"{record.Version}-{record.Release}", $"{back.Version}-{back.Release}", Changed: true, RolledBack: true, Error: null);
     }
+
+    private static string FailedConsoleLog(InstanceRecord record, InstalledAppliance target) =>
+        Path.Combine(record.Folder, $"console-failed-{target.Version}-{target.Release}.log");
 
     public static void RequireDomain(IHypervisor hypervisor, InstanceRecord record)
     {

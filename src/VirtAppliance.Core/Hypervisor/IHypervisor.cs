@@ -51,6 +51,14 @@ public interface IHypervisor : IDisposable
     string? GetMetadata(string name, MetadataNamespace ns);
 
     /// <summary>
+    /// While the domain runs, merges what it wrote into the disk at <paramref name="target"/>'s top image
+    /// into that image's backing file and switches the disk to the backing file (libvirt's active block
+    /// commit and pivot). Costs what the top image holds, not the disk's size.
+    /// </summary>
+    /// <exception cref="DomainStateTimeoutException">The merge did not finish within <paramref name="timeout"/>.</exception>
+    Task CommitActiveLayerAsync(string name, string target, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A human-monitor (HMP) command to a running QEMU domain's monitor, e.g. <c>info usernet</c>, and the
     /// answer. Only QEMU/KVM domains have one; libvirt marks the domain as tainted (custom-monitor).
     /// </summary>

@@ -3,6 +3,7 @@ using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Tests.Packaging;
 using Xunit;
 
 namespace VirtAppliance.Core.Tests.Deployment;
@@ -81,7 +82,7 @@ public sealed class DeploymentEngineTests : EngineTest
     public static TheoryData<string, bool> UpdateSteps()
     {
         var data = new TheoryData<string, bool>();
-        foreach (var step in new[] { "resolve", "host check", "stop", "lock", "disks", "define", "record", "unlock", "start", "wait healthy", "tidy" })
+        foreach (var step in new[] { "resolve", "host check", "stop", "lock", "disks", "define", "record", "unlock", "start", "wait healthy", "keep user data", "tidy" })
         {
             data.Add(step, true);
             data.Add(step, false);
@@ -113,6 +114,43 @@ public sealed class DeploymentEngineTests : EngineTest
         (Driver.Hypervisor.GetState("web").State == DomainState.Running).ShouldBe(running);
         Directory.GetFiles(before.Folder).Order(StringComparer.Ordinal).Where(file => !file.EndsWith("console.log", StringComparison.Ordinal))
             .ShouldBe(filesBefore.Where(file => !file.EndsWith("console.log", StringComparison.Ordinal)), "no overlay of 2.0 is left behind");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_new_versions_writes_to_the_user_disk_are_kept_only_when_it_becomes_healthy(bool healthy)
+    {
+        // Given a running VM and the bytes of its user disk
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0");
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0");
+        await Service().DeployAsync(Request(count: 1), null, Ct);
+        var userDisk = (await FindAsync("web")).Disks.Single(disk => disk.Role == DiskRole.User).Path;
+        var before = Tools.Sha256(userDisk);
+        // the new version writes a pattern once it runs (a database migration, say) — into whatever the domain gives it
+        OnStep = step =>
+        {
+            if (step != "wait healthy")
+                return;
+            var written = Driver.Hypervisor.GetXml("web").Split('\'').First(part => part.Contains("user-data", StringComparison.Ordinal));
+            Tools.Run("qemu-io", "-f", written.EndsWith(".qcow2", StringComparison.Ordinal) ? "qcow2" : "raw", "-c", "write -P 0xab 0 64k", written);
+        };
+        FailStep = healthy ? null : "wait healthy";
+
+        // When it is updated
+        var updating = Service().UpdateAsync("web", "2.0", null, null, Ct);
+        if (healthy)
+            await updating;
+        else
+            await Should.ThrowAsync<IOException>(updating);
+
+        // Then the user disk holds the writes only if the update went through, and no layer is left
+        if (healthy)
+            Tools.Run("qemu-io", "-f", "raw", "-c", "read -P 0xab 0 64k", userDisk).ShouldNotContain("Pattern verification failed");
+        else
+            Tools.Sha256(userDisk).ShouldBe(before);
+        Directory.GetFiles(Path.GetDirectoryName(userDisk)!, "*.update.qcow2").ShouldBeEmpty();
+        Driver.Hypervisor.GetXml("web", inactive: true).ShouldContain("user-data.img");
     }
 
     [Fact]

@@ -33,6 +33,9 @@ public abstract class EngineTest : IDisposable
     /// <summary>The step that throws, e.g. "define"; null for none.</summary>
     protected string? FailStep { get; set; }
 
+    /// <summary>Runs before each step (what a guest would do at that point); null for nothing.</summary>
+    protected Action<string>? OnStep { get; set; }
+
     /// <summary>The undo that throws; null for none.</summary>
     protected string? FailUndo { get; set; }
 
@@ -49,6 +52,7 @@ public abstract class EngineTest : IDisposable
         new(Store, Driver, new DeploymentSettings(TimeProvider.System, stopTimeout ?? TimeSpan.FromSeconds(5), new PlanHooks(
             (_, step) =>
             {
+                OnStep?.Invoke(step);
                 if (step == FailStep)
                     throw new IOException($"injected failure at {step}");
             },
