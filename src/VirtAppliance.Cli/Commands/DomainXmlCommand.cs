@@ -10,7 +10,7 @@ internal static class DomainXmlCommand
         var appliance = new Argument<string>("APPLIANCE") { Description = "Descriptor file, appliance folder, .vapp package, or installed NAME[@VERSION]" };
         var name = new Option<string?>("--name", "-n") { Description = "The VM's name (default: the appliance's name)", HelpName = "VM" };
         var uuid = new Option<Guid?>("--uuid") { Description = "The VM's UUID (default: a new one)" };
-        var network = new Option<string>("--network") { Description = "libvirt network for every interface", DefaultValueFactory = _ => "default", HelpName = "NET" };
+        var network = new Option<string>("--network") { Description = "What the interfaces attach to, as deploy takes it: user (the default), network=NAME or bridge=BR", DefaultValueFactory = _ => "user", HelpName = "NET" };
         var consoleLog = new Option<string?>("--console-log") { Description = "Log the serial console to this file", HelpName = "FILE" };
         var host = new HostOptions();
         var command = new Command("domain-xml", """
