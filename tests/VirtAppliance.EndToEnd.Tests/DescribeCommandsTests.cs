@@ -98,6 +98,57 @@ public class DescribeCommandsTests
     }
 
     [Fact]
+    public async Task Validate_with_require_files_applies_the_image_rules_of_pack_and_locates_each_broken_image()
+    {
+        // Given an appliance with a qcow2 image declared raw (line 9), one with a backing file (line 10)
+        // and one that keeps its data in an external file (line 11), all made by qemu-img
+        using var folder = new TemporaryFolder();
+        Tools.Run("qemu-img", "create", "-q", "-f", "qcow2", Path.Combine(folder.Path, "root.img"), "1M");
+        Tools.Run("qemu-img", "create", "-q", "-f", "qcow2", Path.Combine(folder.Path, "base.qcow2"), "1M");
+        Tools.Run("qemu-img", "create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", Path.Combine(folder.Path, "layer.qcow2"));
+        Tools.Run("qemu-img", "create", "-q", "-f", "qcow2", "-o", "data_file=external.data", Path.Combine(folder.Path, "external.qcow2"), "1M");
+        var path = folder.Write("appliance.xml", """
+            <image>
+              <name>images</name>
+              <domain>
+                <boot type="hvm"><guest><arch>x86_64</arch></guest><os><loader dev="hd"/></os>
+                  <drive disk="root" target="vda"/><drive disk="layer" target="vdb"/><drive disk="external" target="vdc"/></boot>
+                <devices><vcpu>1</vcpu><memory>262144</memory></devices>
+              </domain>
+              <storage>
+                <disk id="root" file="root.img"/>
+                <disk id="layer" file="layer.qcow2" format="qcow2"/>
+                <disk id="external" file="external.qcow2" format="qcow2"/>
+              </storage>
+            </image>
+            """);
+
+        // When it is validated as pack would, and packed
+        var validated = await CliRunner.InProcessAsync("validate", "--require-files", folder.Path);
+        var described = await CliRunner.InProcessAsync("validate", folder.Path);
+        var packed = await CliRunner.InProcessAsync("pack", folder.Path, "-o", Path.Combine(folder.Path, "never.vapp"));
+
+        // Then validate reports each broken image at its disk's line and column, with what to do, and exits 3
+        validated.ExitCode.ShouldBe(3, validated.ToString());
+        var lines = validated.Stdout.Split('\n');
+        lines.ShouldContain(line => line.StartsWith($"{path}:9:", StringComparison.Ordinal)
+            && line.Contains("error: disk file 'root.img': the image is qcow2 but declared raw", StringComparison.Ordinal)
+            && line.Contains("declare format=\"qcow2\"", StringComparison.Ordinal), validated.ToString());
+        lines.ShouldContain(line => line.StartsWith($"{path}:10:", StringComparison.Ordinal)
+            && line.Contains("error: disk file 'layer.qcow2': the qcow2 image has a backing file (base.qcow2)", StringComparison.Ordinal)
+            && line.Contains("qemu-img convert", StringComparison.Ordinal), validated.ToString());
+        lines.ShouldContain(line => line.StartsWith($"{path}:11:", StringComparison.Ordinal)
+            && line.Contains("error: disk file 'external.qcow2': the qcow2 image keeps its data in an external file", StringComparison.Ordinal), validated.ToString());
+        validated.Stdout.ShouldContain("invalid, 3 errors");
+
+        // And without --require-files the images are not looked at, while pack refuses the first of them with the same words
+        described.ExitCode.ShouldBe(0, described.ToString());
+        packed.ExitCode.ShouldBe(3, packed.ToString());
+        packed.Stderr.ShouldContain("the image is qcow2 but declared raw");
+        File.Exists(Path.Combine(folder.Path, "never.vapp")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_missing_appliance_is_exit_code_7_with_what_to_do_and_no_stack_trace()
     {
         var result = await CliRunner.InProcessAsync("inspect", "/nonexistent/appliance");
