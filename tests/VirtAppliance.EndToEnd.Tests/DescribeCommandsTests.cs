@@ -148,6 +148,29 @@ public class DescribeCommandsTests
         File.Exists(Path.Combine(folder.Path, "never.vapp")).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("valdate", "validate")]
+    [InlineData("trust ad", "add")]
+    [InlineData("undeplyo", "undeploy")]
+    [InlineData("validate --jsno", "--json")]
+    public async Task A_mistyped_verb_or_option_gets_did_you_mean(string typed, string meant)
+    {
+        var result = await CliRunner.InProcessAsync([.. typed.Split(' '), Reference("example1.xml")]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stderr.ShouldContain($"virt-appliance: did you mean '{meant}'?");
+    }
+
+    [Fact]
+    public async Task A_word_unlike_any_verb_gets_no_suggestion()
+    {
+        var result = await CliRunner.InProcessAsync("frobnicate", Reference("example1.xml"));
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stderr.ShouldNotContain("did you mean");
+        result.Stderr.ShouldContain("Try 'virt-appliance --help'");
+    }
+
     [Fact]
     public async Task A_missing_appliance_is_exit_code_7_with_what_to_do_and_no_stack_trace()
     {
