@@ -172,6 +172,38 @@ public class DescribeCommandsTests
     }
 
     [Fact]
+    public async Task Json_output_writes_quotes_angle_brackets_and_ampersands_as_themselves_and_stays_valid()
+    {
+        // Given a descriptor in a folder named with ' & < > whose problem's hint names an XML element
+        using var folder = new TemporaryFolder();
+        var odd = Path.Combine(folder.Path, "R&D's <lab>");
+        Directory.CreateDirectory(odd);
+        var path = Path.Combine(odd, "appliance.xml");
+        File.WriteAllText(path, """
+            <image>
+              <name>tcp-only</name>
+              <domain>
+                <boot type="hvm"><guest><arch>x86_64</arch></guest><os><loader dev="hd"/></os><drive disk="root.img" target="vda"/></boot>
+                <devices><vcpu>1</vcpu><memory>262144</memory></devices>
+              </domain>
+              <storage><disk file="root.img"/></storage><health><tcp port="443"/></health>
+            </image>
+            """);
+
+        // When it is validated with --json
+        var result = await CliRunner.InProcessAsync("validate", path, "--json");
+
+        // Then the characters appear as themselves, and the output is JSON that reads back to the same text
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Stdout.ShouldContain("R&D's <lab>");
+        result.Stdout.ShouldContain("<interface/>");
+        result.Stdout.ShouldNotContain("\\u00");
+        var json = JsonDocument.Parse(result.Stdout).RootElement;
+        json.GetProperty("source").GetString().ShouldBe(path);
+        json.GetProperty("problems").EnumerateArray().ShouldContain(problem => (problem.GetProperty("hint").GetString() ?? "").Contains("<interface/>"));
+    }
+
+    [Fact]
     public async Task A_missing_appliance_is_exit_code_7_with_what_to_do_and_no_stack_trace()
     {
         var result = await CliRunner.InProcessAsync("inspect", "/nonexistent/appliance");
