@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using VirtAppliance.Cli.Commands;
 using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Cli;
 
@@ -18,6 +20,8 @@ internal static class CliApplication
         {
             foreach (var error in parseResult.Errors)
                 output.Error($"virt-appliance: {error.Message}");
+            if (Suggestion(parseResult, globals) is { } suggestion)
+                output.Error($"virt-appliance: did you mean '{suggestion}'?");
             output.Error("Try 'virt-appliance --help' or 'virt-appliance VERB --help'.");
             return ExitCodes.Usage;
         }
@@ -38,6 +42,23 @@ internal static class CliApplication
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// The closest verb (or sub-verb) for the first word nothing matched, or the closest option for a word that looks
+    /// like one (the parser may have taken a mistyped option as an argument).
+    /// </summary>
+    private static string? Suggestion(ParseResult parseResult, GlobalOptions globals)
+    {
+        var command = parseResult.CommandResult.Command;
+        var options = command.Options.Concat(globals.All).SelectMany(option => option.Aliases.Prepend(option.Name)).Distinct().ToList();
+        var verbs = command.Subcommands.SelectMany(verb => verb.Aliases.Prepend(verb.Name)).ToList();
+        var words = parseResult.UnmatchedTokens
+            .Concat(parseResult.Tokens.Where(token => token.Type == TokenType.Argument && token.Value.StartsWith('-')).Select(token => token.Value));
+        return words.Select(word => word.StartsWith('-')
+                ? (options.Contains(word) ? null : Spelling.Suggest(word, options))
+                : Spelling.Suggest(word, verbs))
+            .FirstOrDefault(suggestion => suggestion is not null);
     }
 
     internal static RootCommand BuildRoot(GlobalOptions globals, Output output)

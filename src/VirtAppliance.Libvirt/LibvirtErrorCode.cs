@@ -17,6 +17,7 @@ public enum LibvirtErrorCode
     SystemError = 38,
     Rpc = 39,
     NoDomain = 42,
+    NoNetwork = 43,
     InvalidArgument = 8,
     ConfigUnsupported = 67,
     OperationInvalid = 55,

@@ -11,11 +11,14 @@ internal static class CliRunner
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static async Task<CliResult> InProcessAsync(params string[] args)
+    public static Task<CliResult> InProcessAsync(params string[] args) => InProcessWithWidthAsync(120, args);
+
+    /// <summary>Runs in-process with tables laid out for a console <paramref name="width"/> columns wide.</summary>
+    public static async Task<CliResult> InProcessWithWidthAsync(int width, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exitCode = await CliApplication.RunAsync(args, Output.ForWriters(stdout, stderr));
+        var exitCode = await CliApplication.RunAsync(args, Output.ForWriters(stdout, stderr, width));
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 

@@ -98,6 +98,112 @@ public class DescribeCommandsTests
     }
 
     [Fact]
+    public async Task Validate_with_require_files_applies_the_image_rules_of_pack_and_locates_each_broken_image()
+    {
+        // Given an appliance with a qcow2 image declared raw (line 9), one with a backing file (line 10)
+        // and one that keeps its data in an external file (line 11), all made by qemu-img
+        using var folder = new TemporaryFolder();
+        Tools.Run("qemu-img", "create", "-q", "-f", "qcow2", Path.Combine(folder.Path, "root.img"), "1M");
+        Tools.Run("qemu-img", "create", "-q", "-f", "qcow2", Path.Combine(folder.Path, "base.qcow2"), "1M");
+        Tools.Run("qemu-img", "create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", Path.Combine(folder.Path, "layer.qcow2"));
+        Tools.Run("qemu-img", "create", "-q", "-f", "qcow2", "-o", "data_file=external.data", Path.Combine(folder.Path, "external.qcow2"), "1M");
+        var path = folder.Write("appliance.xml", """
+            <image>
+              <name>images</name>
+              <domain>
+                <boot type="hvm"><guest><arch>x86_64</arch></guest><os><loader dev="hd"/></os>
+                  <drive disk="root" target="vda"/><drive disk="layer" target="vdb"/><drive disk="external" target="vdc"/></boot>
+                <devices><vcpu>1</vcpu><memory>262144</memory></devices>
+              </domain>
+              <storage>
+                <disk id="root" file="root.img"/>
+                <disk id="layer" file="layer.qcow2" format="qcow2"/>
+                <disk id="external" file="external.qcow2" format="qcow2"/>
+              </storage>
+            </image>
+            """);
+
+        // When it is validated as pack would, and packed
+        var validated = await CliRunner.InProcessAsync("validate", "--require-files", folder.Path);
+        var described = await CliRunner.InProcessAsync("validate", folder.Path);
+        var packed = await CliRunner.InProcessAsync("pack", folder.Path, "-o", Path.Combine(folder.Path, "never.vapp"));
+
+        // Then validate reports each broken image at its disk's line and column, with what to do, and exits 3
+        validated.ExitCode.ShouldBe(3, validated.ToString());
+        var lines = validated.Stdout.Split('\n');
+        lines.ShouldContain(line => line.StartsWith($"{path}:9:", StringComparison.Ordinal)
+            && line.Contains("error: disk file 'root.img': the image is qcow2 but declared raw", StringComparison.Ordinal)
+            && line.Contains("declare format=\"qcow2\"", StringComparison.Ordinal), validated.ToString());
+        lines.ShouldContain(line => line.StartsWith($"{path}:10:", StringComparison.Ordinal)
+            && line.Contains("error: disk file 'layer.qcow2': the qcow2 image has a backing file (base.qcow2)", StringComparison.Ordinal)
+            && line.Contains("qemu-img convert", StringComparison.Ordinal), validated.ToString());
+        lines.ShouldContain(line => line.StartsWith($"{path}:11:", StringComparison.Ordinal)
+            && line.Contains("error: disk file 'external.qcow2': the qcow2 image keeps its data in an external file", StringComparison.Ordinal), validated.ToString());
+        validated.Stdout.ShouldContain("invalid, 3 errors");
+
+        // And without --require-files the images are not looked at, while pack refuses the first of them with the same words
+        described.ExitCode.ShouldBe(0, described.ToString());
+        packed.ExitCode.ShouldBe(3, packed.ToString());
+        packed.Stderr.ShouldContain("the image is qcow2 but declared raw");
+        File.Exists(Path.Combine(folder.Path, "never.vapp")).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("valdate", "validate")]
+    [InlineData("trust ad", "add")]
+    [InlineData("undeplyo", "undeploy")]
+    [InlineData("validate --jsno", "--json")]
+    public async Task A_mistyped_verb_or_option_gets_did_you_mean(string typed, string meant)
+    {
+        var result = await CliRunner.InProcessAsync([.. typed.Split(' '), Reference("example1.xml")]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stderr.ShouldContain($"virt-appliance: did you mean '{meant}'?");
+    }
+
+    [Fact]
+    public async Task A_word_unlike_any_verb_gets_no_suggestion()
+    {
+        var result = await CliRunner.InProcessAsync("frobnicate", Reference("example1.xml"));
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stderr.ShouldNotContain("did you mean");
+        result.Stderr.ShouldContain("Try 'virt-appliance --help'");
+    }
+
+    [Fact]
+    public async Task Json_output_writes_quotes_angle_brackets_and_ampersands_as_themselves_and_stays_valid()
+    {
+        // Given a descriptor in a folder named with ' & < > whose problem's hint names an XML element
+        using var folder = new TemporaryFolder();
+        var odd = Path.Combine(folder.Path, "R&D's <lab>");
+        Directory.CreateDirectory(odd);
+        var path = Path.Combine(odd, "appliance.xml");
+        File.WriteAllText(path, """
+            <image>
+              <name>tcp-only</name>
+              <domain>
+                <boot type="hvm"><guest><arch>x86_64</arch></guest><os><loader dev="hd"/></os><drive disk="root.img" target="vda"/></boot>
+                <devices><vcpu>1</vcpu><memory>262144</memory></devices>
+              </domain>
+              <storage><disk file="root.img"/></storage><health><tcp port="443"/></health>
+            </image>
+            """);
+
+        // When it is validated with --json
+        var result = await CliRunner.InProcessAsync("validate", path, "--json");
+
+        // Then the characters appear as themselves, and the output is JSON that reads back to the same text
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Stdout.ShouldContain("R&D's <lab>");
+        result.Stdout.ShouldContain("<interface/>");
+        result.Stdout.ShouldNotContain("\\u00");
+        var json = JsonDocument.Parse(result.Stdout).RootElement;
+        json.GetProperty("source").GetString().ShouldBe(path);
+        json.GetProperty("problems").EnumerateArray().ShouldContain(problem => (problem.GetProperty("hint").GetString() ?? "").Contains("<interface/>"));
+    }
+
+    [Fact]
     public async Task A_missing_appliance_is_exit_code_7_with_what_to_do_and_no_stack_trace()
     {
         var result = await CliRunner.InProcessAsync("inspect", "/nonexistent/appliance");

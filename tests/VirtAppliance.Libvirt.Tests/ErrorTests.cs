@@ -55,6 +55,22 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
+    public void Starting_a_running_domain_says_it_is_already_running_and_what_to_do()
+    {
+        // Given a running domain
+        var name = "running-" + Guid.NewGuid().ToString("N");
+        using var domain = ScopedDomain.Define(hypervisor, TestDomainXml.ForTestDriver(name));
+        hypervisor.Start(name);
+
+        // When it is started again
+        var error = Should.Throw<LibvirtException>(() => hypervisor.Start(name));
+
+        // Then libvirt's message comes with our hint
+        error.Message.ShouldContain("already running");
+        error.Hint.ShouldNotBeNull().ShouldContain("already running");
+    }
+
+    [Fact]
     public void An_unreachable_daemon_is_a_transient_error_naming_the_socket()
     {
         // When

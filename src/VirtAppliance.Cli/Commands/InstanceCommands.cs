@@ -130,16 +130,21 @@ internal static class InstanceCommands
                 context.Output.Line("no VMs deployed (deploy one with 'virt-appliance deploy NAME --name VM')");
                 return ExitCodes.Success;
             }
-            var table = new Table().AddColumns("name", "appliance", "version", "state", "ports", "disks", "console log");
+            // Paths go below the table, one a line: a table column would break them mid-path on a narrow terminal.
+            var table = new Table().AddColumns("name", "appliance", "version", "state", "ports", "disks");
             foreach (var vm in vms)
             {
                 var disks = string.Join("\n", vm.Disks.Select(usage =>
                     $"{usage.Disk.Target} {usage.Disk.Role.ToString().ToLowerInvariant()} {usage.Disk.Format.ToText()} {Sizes.Bytes(usage.AllocatedBytes ?? 0)} used"));
                 var ports = vm.Record.Forwards.Count == 0 ? "-" : string.Join("\n", vm.Record.Forwards.Select(forward => forward.ToString()));
                 table.AddRow(Markup.Escape(vm.Record.Name), Markup.Escape(vm.Record.Appliance), Markup.Escape($"{vm.Record.Version}-{vm.Record.Release}"),
-                    Markup.Escape(VmJson.StateText(vm)), Markup.Escape(ports), Markup.Escape(disks), Markup.Escape(vm.Record.ConsoleLog));
+                    Markup.Escape(VmJson.StateText(vm)), Markup.Escape(ports), Markup.Escape(disks));
             }
             context.Output.Console.Write(table);
+            context.Output.Line("console logs:");
+            var nameWidth = vms.Max(vm => vm.Record.Name.Length);
+            foreach (var vm in vms)
+                context.Output.Line($"  {vm.Record.Name.PadRight(nameWidth)}  {vm.Record.ConsoleLog}");
             if (!context.Get(repair) && vms.Any(vm => vm.Unindexed))
                 context.Output.Line("some VMs are not in the index: 'virt-appliance vms --repair' adopts them");
             return ExitCodes.Success;

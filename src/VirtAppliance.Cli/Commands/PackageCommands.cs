@@ -8,7 +8,7 @@ namespace VirtAppliance.Cli.Commands;
 /// <summary>pack, sign, verify and trust: making and checking packages.</summary>
 internal static class PackageCommands
 {
-    private const string PassphraseVariable = "VIRT_APPLIANCE_KEY_PASSPHRASE";
+    private const string PassphraseVariable = PackageSigner.PassphraseVariable;
 
     public static Command Pack(GlobalOptions globals, Output output)
     {

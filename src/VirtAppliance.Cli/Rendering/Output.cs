@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -15,11 +16,13 @@ internal sealed class Output
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // ' < > & as themselves (still valid JSON): the output is read by people and programs, never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    private Output(TextWriter @out, TextWriter error, bool interactive)
+    private Output(TextWriter @out, TextWriter error, bool interactive, int width = 120)
     {
         Out = @out;
         ErrorWriter = error;
@@ -32,7 +35,7 @@ internal sealed class Output
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
         if (!interactive)
-            Console.Profile.Width = 120;
+            Console.Profile.Width = width;
     }
 
     public TextWriter Out { get; }
@@ -47,7 +50,8 @@ internal sealed class Output
     public static Output ForConsole() =>
         new(System.Console.Out, System.Console.Error, !System.Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb"));
 
-    public static Output ForWriters(TextWriter @out, TextWriter error) => new(@out, error, interactive: false);
+    /// <summary>Output to writers (tests, nested runs): no colours, tables laid out for <paramref name="width"/> columns.</summary>
+    public static Output ForWriters(TextWriter @out, TextWriter error, int width = 120) => new(@out, error, interactive: false, width);
 
     public void Json<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 

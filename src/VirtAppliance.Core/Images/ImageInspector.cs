@@ -41,6 +41,26 @@ public static class ImageInspector
         return new ImageInfo(DiskFormat.Qcow2, header.VirtualSize, fileLength, backing, header);
     }
 
+    /// <summary>Inspects an image file, blocking; for callers that are synchronous (validation).</summary>
+    /// <exception cref="InvalidDataException">A qcow2 header is malformed.</exception>
+    public static ImageInfo Inspect(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var length = RandomAccess.GetLength(handle);
+        var buffer = new byte[(int)Math.Min(HeadLength, length)];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer.AsSpan(read), read);
+            if (n == 0)
+                break;
+            read += n;
+        }
+
+        return Inspect(buffer.AsSpan(0, read), length);
+    }
+
     /// <summary>Inspects an image file.</summary>
     public static async Task<ImageInfo> InspectAsync(string path, CancellationToken cancellationToken)
     {

@@ -19,6 +19,11 @@ internal static class OpenPgp
 
     public static PgpPublicKeyRingBundle ReadPublicKeys(string armored, string source)
     {
+        if (SecretKeyFingerprint(armored) is { } secret)
+            throw new InvalidInputException($"{source} is a secret key; give the supplier's PUBLIC key")
+            {
+                Hint = $"export the public key with 'gpg --armor --export {secret}' (and keep the secret key to yourself)",
+            };
         try
         {
             using var input = PgpUtilities.GetDecoderStream(new MemoryStream(Encoding.UTF8.GetBytes(armored)));
@@ -30,6 +35,32 @@ internal static class OpenPgp
         catch (Exception e) when (IsMalformedInput(e))
         {
             throw new InvalidInputException($"{source}: not an OpenPGP public key ({e.Message})", e) { Hint = "export the key with 'gpg --armor --export KEYID'" };
+        }
+    }
+
+    /// <summary>The primary fingerprint when <paramref name="armored"/> holds a secret key, else null.</summary>
+    public static string? SecretKeyFingerprint(string armored) =>
+        TryRead(armored, input => new PgpSecretKeyRingBundle(input)) is { Count: > 0 } bundle
+            ? Fingerprint(bundle.GetKeyRings().Cast<PgpSecretKeyRing>().First().GetPublicKey())
+            : null;
+
+    /// <summary>The primary fingerprint when <paramref name="armored"/> holds only public keys, else null.</summary>
+    public static string? PublicKeyFingerprint(string armored) =>
+        TryRead(armored, input => new PgpPublicKeyRingBundle(input)) is { Count: > 0 } bundle
+            ? Fingerprint(bundle.GetKeyRings().Cast<PgpPublicKeyRing>().First().GetPublicKey())
+            : null;
+
+    private static T? TryRead<T>(string armored, Func<Stream, T> read)
+        where T : class
+    {
+        try
+        {
+            using var input = PgpUtilities.GetDecoderStream(new MemoryStream(Encoding.UTF8.GetBytes(armored)));
+            return read(input);
+        }
+        catch (Exception e) when (IsMalformedInput(e))
+        {
+            return null;
         }
     }
 

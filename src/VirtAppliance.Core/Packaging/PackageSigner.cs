@@ -7,6 +7,9 @@ namespace VirtAppliance.Core.Packaging;
 /// <summary>An OpenPGP secret key that signs package manifests.</summary>
 public sealed class PackageSigner
 {
+    /// <summary>The environment variable every face reads a signing key's passphrase from.</summary>
+    public const string PassphraseVariable = "VIRT_APPLIANCE_KEY_PASSPHRASE";
+
     private readonly PgpSecretKey secretKey;
     private readonly PgpPrivateKey privateKey;
 
@@ -29,6 +32,11 @@ public sealed class PackageSigner
     public static PackageSigner FromArmoredSecretKey(string armored, string? passphrase, string source = "secret key")
     {
         ArgumentNullException.ThrowIfNull(armored);
+        if (OpenPgp.PublicKeyFingerprint(armored) is { } fingerprint)
+            throw new InvalidInputException($"{source} is a public key; signing needs the SECRET key")
+            {
+                Hint = $"export it with 'gpg --armor --export-secret-keys {fingerprint} > key.asc'",
+            };
         PgpSecretKeyRingBundle bundle;
         try
         {
@@ -55,7 +63,15 @@ public sealed class PackageSigner
             }
             catch (PgpException e)
             {
-                throw new InvalidInputException($"{source}: cannot unlock the key ({e.Message})", e) { Hint = "check the passphrase" };
+                throw string.IsNullOrEmpty(passphrase)
+                    ? new InvalidInputException($"{source}: the key is protected by a passphrase and none was given", e)
+                    {
+                        Hint = $"set {PassphraseVariable} to the key's passphrase (read -rs {PassphraseVariable} && export {PassphraseVariable})",
+                    }
+                    : new InvalidInputException($"{source}: the passphrase given does not unlock the key", e)
+                    {
+                        Hint = $"check the passphrase in {PassphraseVariable}",
+                    };
             }
 
             return new PackageSigner(key, privateKey) { Fingerprint = OpenPgp.Fingerprint(primary), UserId = OpenPgp.FirstUserId(primary) };

@@ -18,9 +18,13 @@ public sealed class TrustStore
     public string Directory { get; }
 
     /// <summary>Adds every key of an armored public key block; returns what was added.</summary>
-    public async Task<IReadOnlyList<TrustedKey>> AddAsync(string armoredPublicKey, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TrustedKey>> AddAsync(string armoredPublicKey, CancellationToken cancellationToken) =>
+        AddAsync(armoredPublicKey, "public key", cancellationToken);
+
+    /// <summary>Adds every key of an armored public key block read from <paramref name="source"/> (named in errors); returns what was added.</summary>
+    public async Task<IReadOnlyList<TrustedKey>> AddAsync(string armoredPublicKey, string source, CancellationToken cancellationToken)
     {
-        var bundle = OpenPgp.ReadPublicKeys(armoredPublicKey, "public key");
+        var bundle = OpenPgp.ReadPublicKeys(armoredPublicKey, source);
         System.IO.Directory.CreateDirectory(Directory);
         var added = new List<TrustedKey>();
         foreach (PgpPublicKeyRing ring in bundle.GetKeyRings())

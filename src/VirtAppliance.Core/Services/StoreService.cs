@@ -43,7 +43,7 @@ public sealed class StoreService(ApplianceStore store)
         (await store.FindAsync(reference, cancellationToken).ConfigureAwait(false)).Count > 0;
 
     public async Task<IReadOnlyList<TrustedKey>> TrustAsync(string keyPath, CancellationToken cancellationToken) =>
-        await store.TrustStore.AddAsync(await File.ReadAllTextAsync(PackageService.RequireFile(keyPath, "key"), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await store.TrustStore.AddAsync(await File.ReadAllTextAsync(PackageService.RequireFile(keyPath, "key"), cancellationToken).ConfigureAwait(false), keyPath, cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<TrustedKey>> ListTrustedAsync(CancellationToken cancellationToken) => store.TrustStore.ListAsync(cancellationToken);
 
