@@ -146,7 +146,20 @@ internal sealed class LibvirtHypervisor : IHypervisor
                 throw new DomainStateTimeoutException(name, timeout, DomainState.Running);
             await Task.Delay(TimeSpan.FromMilliseconds(100), timeProvider, cancellationToken).ConfigureAwait(false);
         }
-        domain.PivotBlockJob(target);
+        // Everything copied is not yet "ready": libvirt refuses the pivot ("not ready for pivot yet")
+        // until QEMU has said so, a moment later.
+        while (true)
+        {
+            try
+            {
+                domain.PivotBlockJob(target);
+                return;
+            }
+            catch (LibvirtException) when (timeProvider.GetElapsedTime(start) < timeout)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public string QemuMonitorCommand(string name, string command)
