@@ -34,6 +34,8 @@ internal static class ConfigCommand
         {
             vm, action, items, noRestart,
         };
+        var vmOptions = new VmOptionsCli(stops: true);
+        vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var name = context.Get(vm);
@@ -57,7 +59,8 @@ internal static class ConfigCommand
                     view = await instances.ConfigSetAsync(name, [], arguments, cancellationToken).ConfigureAwait(false);
                     break;
                 case "apply":
-                    view = await instances.ConfigApplyAsync(name, !context.Get(noRestart), new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
+                    view = await instances.ConfigApplyAsync(name, !context.Get(noRestart), new LineProgress(context.Output, context.Json), vmOptions.Read(context), cancellationToken)
+                        .ConfigureAwait(false);
                     break;
                 default:
                     throw new InvalidInputException($"config {name} {verb}: '{verb}' is not an action of config")

@@ -165,9 +165,12 @@ internal static class InstanceCommands
         {
             vm, noWait,
         };
+        var vmOptions = new VmOptionsCli(stops: false);
+        vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var status = await context.Services.Instances.StartAsync(context.Get(vm), !context.Get(noWait), new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
+            var status = await context.Services.Instances.StartAsync(context.Get(vm), !context.Get(noWait), new LineProgress(context.Output, context.Json),
+                vmOptions.Read(context), cancellationToken).ConfigureAwait(false);
             Report(context, status, "started");
             return ExitCodes.Success;
         });
@@ -177,20 +180,24 @@ internal static class InstanceCommands
     public static Command Stop(GlobalOptions globals, Output output)
     {
         var vm = new Argument<string>("VM") { Description = "A deployed VM" };
-        var force = new Option<bool>("--force") { Description = "Power off at once instead of asking the guest" };
         var command = new Command("stop", """
-            Stop a VM: ask the guest to power off (ACPI), and power it off after 60 s if it has not.
+            Stop a VM: ask the guest to power off (ACPI power button), and power it off after --timeout
+            seconds (60) if it has not; says so when it has to. --force powers it off at once.
 
             Examples:
               virt-appliance stop wiki1
+              virt-appliance stop wiki1 --timeout 300
               virt-appliance stop wiki1 --force
             """)
         {
-            vm, force,
+            vm,
         };
+        var vmOptions = new VmOptionsCli(stops: true);
+        vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var status = await context.Services.Instances.StopAsync(context.Get(vm), context.Get(force), cancellationToken).ConfigureAwait(false);
+            var status = await context.Services.Instances.StopAsync(context.Get(vm), new LineProgress(context.Output, context.Json), vmOptions.Read(context), cancellationToken)
+                .ConfigureAwait(false);
             Report(context, status, "stopped");
             return ExitCodes.Success;
         });
@@ -212,12 +219,15 @@ internal static class InstanceCommands
         {
             vms, deleteData,
         };
+        var vmOptions = new VmOptionsCli(stops: true);
+        vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var results = new List<object>();
             foreach (var vm in context.Get(vms))
             {
-                var kept = await context.Services.Instances.UndeployAsync(vm, context.Get(deleteData), cancellationToken).ConfigureAwait(false);
+                var kept = await context.Services.Instances.UndeployAsync(vm, context.Get(deleteData), new LineProgress(context.Output, context.Json), vmOptions.Read(context),
+                    cancellationToken).ConfigureAwait(false);
                 results.Add(new { Undeployed = vm, KeptUserDisks = kept.UserDisks, KeptConfigDisk = kept.ConfigDisk });
                 if (context.Json)
                     continue;
@@ -261,14 +271,16 @@ internal static class InstanceCommands
         {
             vm, all, to, parallel, set,
         };
+        var vmOptions = new VmOptionsCli(stops: true);
+        vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var progress = new LineProgress(context.Output, context.Json);
             IReadOnlyList<UpdateResult> results;
             if (context.Get(all) is { } appliance)
-                results = await context.Services.Instances.UpdateAllAsync(appliance, context.Get(to), context.Get(set), context.Get(parallel), progress, cancellationToken).ConfigureAwait(false);
+                results = await context.Services.Instances.UpdateAllAsync(appliance, context.Get(to), context.Get(set), context.Get(parallel), progress, vmOptions.Read(context), cancellationToken).ConfigureAwait(false);
             else if (context.Get(vm) is { } name)
-                results = [await context.Services.Instances.UpdateAsync(name, context.Get(to), context.Get(set), progress, cancellationToken).ConfigureAwait(false)];
+                results = [await context.Services.Instances.UpdateAsync(name, context.Get(to), context.Get(set), progress, vmOptions.Read(context), cancellationToken).ConfigureAwait(false)];
             else
                 throw new Core.Errors.InvalidInputException("update needs a VM or --all NAME") { Hint = "virt-appliance update VM, or virt-appliance update --all APPLIANCE" };
             if (context.Json)
@@ -295,9 +307,12 @@ internal static class InstanceCommands
         {
             vm,
         };
+        var vmOptions = new VmOptionsCli(stops: true);
+        vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var result = await context.Services.Instances.RollbackAsync(context.Get(vm), new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
+            var result = await context.Services.Instances.RollbackAsync(context.Get(vm), new LineProgress(context.Output, context.Json), vmOptions.Read(context), cancellationToken)
+                .ConfigureAwait(false);
             if (context.Json)
                 context.Output.Json(result);
             else

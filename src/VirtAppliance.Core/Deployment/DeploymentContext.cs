@@ -18,7 +18,7 @@ internal sealed class DeploymentContext(ApplianceStore store, StoreIndex index, 
 
     public IProgress<string>? Progress { get; } = progress;
 
-    public Power Power => new(Hypervisor, Settings);
+    public Power Power => new(Hypervisor, Settings, Progress);
 
     /// <summary>NAME[@VERSION[-RELEASE]] → the highest installed match.</summary>
     /// <exception cref="NotFoundException">Nothing installed matches.</exception>

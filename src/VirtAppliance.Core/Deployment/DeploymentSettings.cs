@@ -7,4 +7,11 @@ namespace VirtAppliance.Core.Deployment;
 public sealed record DeploymentSettings(TimeProvider Time, TimeSpan StopTimeout, PlanHooks? Hooks = null)
 {
     public static DeploymentSettings Default { get; } = new(TimeProvider.System, TimeSpan.FromSeconds(60));
+
+    /// <summary>Power VMs off at once instead of asking their guests.</summary>
+    public bool ForceStop { get; init; }
+
+    /// <summary>These settings as a verb's options change them.</summary>
+    public DeploymentSettings With(VmOptions? options) =>
+        options is null ? this : this with { StopTimeout = options.StopTimeout ?? StopTimeout, ForceStop = options.Force };
 }

@@ -5,7 +5,7 @@ using VirtAppliance.Core.Store;
 namespace VirtAppliance.Core.Deployment;
 
 /// <summary>Starting a VM and waiting for its health check; stopping it, gracefully first.</summary>
-internal sealed class Power(IHypervisor hypervisor, DeploymentSettings settings)
+internal sealed class Power(IHypervisor hypervisor, DeploymentSettings settings, IProgress<string>? progress = null)
 {
     public bool IsRunning(string name) => hypervisor.GetState(name).State is not (DomainState.ShutOff or DomainState.Crashed);
 
@@ -46,8 +46,9 @@ internal sealed class Power(IHypervisor hypervisor, DeploymentSettings settings)
     {
         if (!IsRunning(name))
             return;
-        if (!force)
+        if (!force && !settings.ForceStop)
         {
+            progress?.Report($"{name}: asking the guest to power off (up to {settings.StopTimeout.TotalSeconds:0} s, then it is forced off)");
             hypervisor.Shutdown(name);
             try
             {
@@ -57,7 +58,12 @@ internal sealed class Power(IHypervisor hypervisor, DeploymentSettings settings)
             catch (DomainStateTimeoutException)
             {
                 // The guest ignored the power button: pull the plug, as virsh destroy would.
+                progress?.Report($"{name}: the guest did not power off within {settings.StopTimeout.TotalSeconds:0} s; forcing it off");
             }
+        }
+        else
+        {
+            progress?.Report($"{name}: forcing it off");
         }
         hypervisor.Destroy(name);
         await hypervisor.WaitForStateAsync(name, DomainState.ShutOff, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);

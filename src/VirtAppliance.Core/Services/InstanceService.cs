@@ -77,12 +77,12 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         return new InventoryResult([.. result.OrderBy(status => status.Record.Name, StringComparer.Ordinal)], problems);
     }
 
-    public async Task<InstanceStatus> StartAsync(string name, bool waitForHealth, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<InstanceStatus> StartAsync(string name, bool waitForHealth, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
-        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
-        var context = new DeploymentContext(store, index, hypervisor, settings, progress);
+        var context = new DeploymentContext(store, index, hypervisor, settings.With(options), progress);
         UpdatePlan.RequireDomain(hypervisor, record);
         if (context.Power.IsRunning(name))
             throw new ConflictException($"{name} is already running");
@@ -91,45 +91,47 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         return await StatusAsync(hypervisor, record, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Asks the guest to power off; pulls the plug after the stop timeout (or at once with <paramref name="force"/>).</summary>
-    public async Task<InstanceStatus> StopAsync(string name, bool force, CancellationToken cancellationToken)
+    /// <summary>Asks the guest to power off; pulls the plug after the stop timeout, or at once with <see cref="VmOptions.Force"/>.</summary>
+    public async Task<InstanceStatus> StopAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
-        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
         UpdatePlan.RequireDomain(hypervisor, record);
-        await new Power(hypervisor, settings).StopAsync(name, force, cancellationToken).ConfigureAwait(false);
+        await new Power(hypervisor, settings.With(options), progress).StopAsync(name, force: false, cancellationToken).ConfigureAwait(false);
         return await StatusAsync(hypervisor, record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes the VM: its domain, overlays and scratch disks; user disks too only with <paramref name="deleteData"/>.</summary>
     /// <returns>The user disks and the config disk kept (moved to ROOT/kept/VM-…); nothing when deleted.</returns>
-    public async Task<UndeployResult> UndeployAsync(string name, bool deleteData, CancellationToken cancellationToken)
+    public async Task<UndeployResult> UndeployAsync(string name, bool deleteData, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
-        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
-        return await UndeployPlan.RunAsync(new DeploymentContext(store, index, hypervisor, settings, null), record, deleteData, cancellationToken).ConfigureAwait(false);
+        return await UndeployPlan.RunAsync(new DeploymentContext(store, index, hypervisor, settings.With(options), progress), record, deleteData, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves a VM to another installed version, keeping its user disks; returns to the old version when the new one fails.</summary>
     /// <param name="version">VERSION or VERSION-RELEASE; null for the highest installed.</param>
     /// <param name="set">Site values for the new version (NAME=VALUE), e.g. one it requires that the old one did not have.</param>
-    public async Task<UpdateResult> UpdateAsync(string name, string? version, IReadOnlyList<string>? set, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<UpdateResult> UpdateAsync(string name, string? version, IReadOnlyList<string>? set, IProgress<string>? progress, VmOptions? options,
+        CancellationToken cancellationToken)
     {
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
-        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
-        return await UpdatePlan.RunAsync(new DeploymentContext(store, index, hypervisor, settings, progress), record, version, set ?? [], cancellationToken).ConfigureAwait(false);
+        return await UpdatePlan.RunAsync(new DeploymentContext(store, index, hypervisor, settings.With(options), progress), record, version, set ?? [], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Updates every VM of an appliance, a few at a time; one failing does not stop the others.</summary>
     public async Task<IReadOnlyList<UpdateResult>> UpdateAllAsync(string appliance, string? version, IReadOnlyList<string>? set, int parallelism, IProgress<string>? progress,
-        CancellationToken cancellationToken)
+        VmOptions? options, CancellationToken cancellationToken)
     {
         IReadOnlyList<InstanceRecord> records;
         using (var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false))
-            records = [.. (await index.ListInstancesAsync(cancellationToken).ConfigureAwait(false)).Where(record => record.Appliance == appliance)];
+            records = [.. (await index.ListInstancesAsync(cancellationToken).ConfigureAwait(false))
+                .Where(record => record.Appliance == appliance && (options?.Uri is null || record.Uri == options.Uri))];
         if (records.Count == 0)
             throw new NotFoundException($"no VM runs appliance '{appliance}'") { Hint = "'virt-appliance vms' lists the VMs and their appliances" };
         var results = new UpdateResult[records.Count];
@@ -140,7 +142,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
                 var record = records[position];
                 try
                 {
-                    results[position] = await UpdateAsync(record.Name, version, set, progress, token).ConfigureAwait(false);
+                    results[position] = await UpdateAsync(record.Name, version, set, progress, options, token).ConfigureAwait(false);
                 }
                 catch (VirtApplianceException error)
                 {
@@ -152,12 +154,12 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     }
 
     /// <summary>Returns a VM to the version it ran before its last update (and back again when run twice).</summary>
-    public async Task<UpdateResult> RollbackAsync(string name, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<UpdateResult> RollbackAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
-        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
-        return await UpdatePlan.RollbackAsync(new DeploymentContext(store, index, hypervisor, settings, progress), record, cancellationToken).ConfigureAwait(false);
+        return await UpdatePlan.RollbackAsync(new DeploymentContext(store, index, hypervisor, settings.With(options), progress), record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -196,17 +198,29 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     }
 
     /// <summary>Gives the VM its pending configuration; with <paramref name="restart"/> a running VM is restarted and must become healthy, else it goes back.</summary>
-    public async Task<ConfigView> ConfigApplyAsync(string name, bool restart, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<ConfigView> ConfigApplyAsync(string name, bool restart, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
-        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
-        return await ConfigPlan.ApplyAsync(new DeploymentContext(store, index, hypervisor, settings, progress), record, restart, cancellationToken).ConfigureAwait(false);
+        return await ConfigPlan.ApplyAsync(new DeploymentContext(store, index, hypervisor, settings.With(options), progress), record, restart, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<InstanceRecord> FindAsync(StoreIndex index, string name, CancellationToken cancellationToken) =>
-        await index.FindInstanceAsync(name, cancellationToken).ConfigureAwait(false)
-        ?? throw new NotFoundException($"no VM named '{name}' was deployed by virt-appliance") { Hint = "'virt-appliance vms' lists them" };
+        await FindAsync(index, name, null, cancellationToken).ConfigureAwait(false);
+
+    /// <exception cref="InvalidInputException">--connect names another libvirt than the one the VM was deployed on.</exception>
+    private static async Task<InstanceRecord> FindAsync(StoreIndex index, string name, VmOptions? options, CancellationToken cancellationToken)
+    {
+        var record = await index.FindInstanceAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException($"no VM named '{name}' was deployed by virt-appliance") { Hint = "'virt-appliance vms' lists them" };
+        if (options?.Uri is { } uri && uri != record.Uri)
+            throw new InvalidInputException($"{name} was deployed on {record.Uri}, not on {uri}")
+            {
+                Hint = $"leave --connect out (a VM is always reached where it was deployed), or give --connect {record.Uri}",
+            };
+        return record;
+    }
 
     private static async Task<InstanceStatus> StatusAsync(IHypervisor hypervisor, InstanceRecord record, CancellationToken cancellationToken)
     {

@@ -104,7 +104,7 @@ public sealed class DeploymentEngineTests : EngineTest
         FailStep = step;
 
         // When
-        var error = await Should.ThrowAsync<Exception>(() => Service().UpdateAsync("web", "2.0", null, null, Ct));
+        var error = await Should.ThrowAsync<Exception>(() => Service().UpdateAsync("web", "2.0", null, null, null, Ct));
 
         // Then
         OperationFailure.FailedStep(error).ShouldBe($"update web: {step}");
@@ -138,7 +138,7 @@ public sealed class DeploymentEngineTests : EngineTest
         FailStep = healthy ? null : "wait healthy";
 
         // When it is updated
-        var updating = Service().UpdateAsync("web", "2.0", null, null, Ct);
+        var updating = Service().UpdateAsync("web", "2.0", null, null, null, Ct);
         if (healthy)
             await updating;
         else
@@ -162,7 +162,7 @@ public sealed class DeploymentEngineTests : EngineTest
         await Service().DeployAsync(Request(count: 1), null, Ct);
 
         // When
-        var error = await Should.ThrowAsync<UpdateRolledBackException>(() => Service().UpdateAsync("web", "2.0", null, null, Ct));
+        var error = await Should.ThrowAsync<UpdateRolledBackException>(() => Service().UpdateAsync("web", "2.0", null, null, null, Ct));
 
         // Then
         error.Message.ShouldContain("rolled back to engine@1.0-1");
@@ -180,9 +180,9 @@ public sealed class DeploymentEngineTests : EngineTest
         var userDisk = (await FindAsync("web")).Disks.Single(disk => disk.Role == DiskRole.User).Path;
 
         // When
-        var updated = await Service().UpdateAsync("web", "2.0", null, null, Ct);
+        var updated = await Service().UpdateAsync("web", "2.0", null, null, null, Ct);
         var afterUpdate = await FindAsync("web");
-        var rolledBack = await Service().RollbackAsync("web", null, Ct);
+        var rolledBack = await Service().RollbackAsync("web", null, null, Ct);
         var afterRollback = await FindAsync("web");
 
         // Then
@@ -207,12 +207,12 @@ public sealed class DeploymentEngineTests : EngineTest
         await EngineAppliance.InstallAsync(Folder, Store, "1.0");
         await EngineAppliance.InstallAsync(Folder, Store, "2.0");
         await Service().DeployAsync(Request(count: 1), null, Ct);
-        await Service().UpdateAsync("web", "2.0", null, null, Ct);
+        await Service().UpdateAsync("web", "2.0", null, null, null, Ct);
         var before = await FindAsync("web");
         FailStep = step;
 
         // When
-        var error = await Should.ThrowAsync<IOException>(() => Service().RollbackAsync("web", null, Ct));
+        var error = await Should.ThrowAsync<IOException>(() => Service().RollbackAsync("web", null, null, Ct));
 
         // Then
         OperationFailure.FailedStep(error).ShouldBe($"rollback web: {step}");
@@ -242,7 +242,7 @@ public sealed class DeploymentEngineTests : EngineTest
         seen.Problems.ShouldBeEmpty();
         repaired.Instances.ShouldHaveSingleItem().Unindexed.ShouldBeFalse();
         adopted.ShouldBeEquivalentTo(original with { CreatedAt = adopted.CreatedAt });
-        (await Service().UpdateAsync("web", "2.0", null, null, Ct)).To.ShouldBe("2.0-1", "an adopted VM updates like any other");
+        (await Service().UpdateAsync("web", "2.0", null, null, null, Ct)).To.ShouldBe("2.0-1", "an adopted VM updates like any other");
     }
 
     [Fact]
@@ -272,7 +272,7 @@ public sealed class DeploymentEngineTests : EngineTest
         await Service().DeployAsync(Request(count: 1), null, Ct);
 
         // When
-        var kept = await Service(stopTimeout: TimeSpan.FromSeconds(1)).UndeployAsync("web", deleteData: false, Ct);
+        var kept = await Service(stopTimeout: TimeSpan.FromSeconds(1)).UndeployAsync("web", deleteData: false, null, null, Ct);
 
         // Then
         kept.UserDisks.Select(Path.GetFileName).ShouldBe(["user-data.img"]);

@@ -92,14 +92,14 @@ public sealed class SiteConfigurationEngineTests : EngineTest
         await Service().DeployAsync(Request("mail_host=smtp.example.org", "greeting=hi", $"admin_password={Password}"), null, Ct);
 
         // When
-        await Service().UpdateAsync("web", "2.0", null, null, Ct);
+        await Service().UpdateAsync("web", "2.0", null, null, null, Ct);
 
         // Then
         var record = await FindAsync("web");
         record.ConfigGeneration.ShouldBe(2);
         IsoFile(record.ConfigDisk!, "/files/etc/engine/app.conf").ShouldBe($"greeting=hi\nmail_host=smtp.example.org\npassword={Password}\n");
         File.Exists(record.ConfigDiskOf(1)).ShouldBeTrue("the rollback target's definition attaches it");
-        (await Service().RollbackAsync("web", null, Ct)).To.ShouldBe("1.0-1");
+        (await Service().RollbackAsync("web", null, null, Ct)).To.ShouldBe("1.0-1");
         (await FindAsync("web")).ConfigGeneration.ShouldBe(1);
     }
 
@@ -114,7 +114,7 @@ public sealed class SiteConfigurationEngineTests : EngineTest
         var xml = Driver.Hypervisor.GetXml("web", inactive: true);
 
         // When
-        var error = await Should.ThrowAsync<InvalidInputException>(() => Service().UpdateAsync("web", "2.0", null, null, Ct));
+        var error = await Should.ThrowAsync<InvalidInputException>(() => Service().UpdateAsync("web", "2.0", null, null, null, Ct));
 
         // Then
         error.Message.ShouldContain("site_name");
@@ -133,7 +133,7 @@ public sealed class SiteConfigurationEngineTests : EngineTest
         await Service().DeployAsync(Request("mail_host=smtp.example.org"), null, Ct);
 
         // When
-        await Service().UpdateAsync("web", "2.0", ["site_name=Head office"], null, Ct);
+        await Service().UpdateAsync("web", "2.0", ["site_name=Head office"], null, null, Ct);
 
         // Then
         var record = await FindAsync("web");
@@ -150,7 +150,7 @@ public sealed class SiteConfigurationEngineTests : EngineTest
 
         // When
         var staged = await Service().ConfigSetAsync("web", ["greeting=good day", "admin_password=Other-Secret-1"], [], Ct);
-        var applied = await Service().ConfigApplyAsync("web", restart: true, null, Ct);
+        var applied = await Service().ConfigApplyAsync("web", restart: true, null, null, Ct);
 
         // Then
         staged.HasPending.ShouldBeTrue();
@@ -183,7 +183,7 @@ public sealed class SiteConfigurationEngineTests : EngineTest
         FailStep = step;
 
         // When
-        var error = await Should.ThrowAsync<IOException>(() => Service().ConfigApplyAsync("web", restart: true, null, Ct));
+        var error = await Should.ThrowAsync<IOException>(() => Service().ConfigApplyAsync("web", restart: true, null, null, Ct));
 
         // Then: generation 1 runs, the change still waits
         OperationFailure.FailedStep(error).ShouldBe($"config apply web: {step}");
