@@ -35,6 +35,7 @@ internal static class InstanceCommands
         };
         var values = new Option<string?>("--values") { Description = "Site values from a JSON or YAML file (a flat mapping NAME: VALUE)", HelpName = "FILE" };
         var noStart = new Option<bool>("--no-start") { Description = "Define the VM but do not start it" };
+        var parallel = new Option<int>("--parallel") { Description = "How many VMs of a --count boot at once (their health checks run together)", DefaultValueFactory = _ => 4, HelpName = "N" };
         var host = new HostOptions();
         var command = new Command("deploy", """
             Deploy VMs from an installed appliance. The host is checked first (exit 4 when it does not
@@ -54,14 +55,14 @@ internal static class InstanceCommands
               virt-appliance deploy wiki --name wiki1 --network bridge=br0
             """)
         {
-            appliance, name, count, network, publish, set, values, noStart,
+            appliance, name, count, network, publish, set, values, noStart, parallel,
         };
         host.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var request = new DeployRequest(context.Get(appliance), context.Get(name)!, HostOptions.ConnectionUri(context.Get(host.Connect)),
                 context.Get(count), context.Get(network)!, !context.Get(noStart), host.MatchOptions(context),
-                context.Get(publish) ?? [], context.Get(set) ?? [], context.Get(values));
+                context.Get(publish) ?? [], context.Get(set) ?? [], context.Get(values), context.Get(parallel));
             request = request with { Set = [.. request.Set!, .. await PromptForMissingAsync(context, request, cancellationToken).ConfigureAwait(false)] };
             var deployed = await context.Services.Instances.DeployAsync(request, new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
             if (context.Json)

@@ -9,7 +9,7 @@ namespace VirtAppliance.Core.Deployment;
 
 /// <summary>
 /// deploy: resolve → host check → names free → ports → (under the store lock) for each VM: disks → record →
-/// define → (lock released) for each VM: start → wait healthy. The index row is written before the
+/// define → (lock released) start and wait healthy, a few VMs at a time. The index row is written before the
 /// domain, under the lock, because it is the lease that keeps 'remove' from deleting the images the
 /// overlays are made on. One deploy is one change: when any VM fails, every VM it made goes.
 /// </summary>
@@ -94,19 +94,15 @@ internal static class DeployPlan
         plan.Add("unlock", () => storeLock?.Dispose());
         if (request.Start)
         {
-            for (var position = 0; position < names.Count; position++)
-            {
-                var name = names[position];
-                var slot = position;
-                plan.Add($"{name}: start", () =>
+            // Boots overlap (a few at a time: each QEMU wants a core), health checks run together.
+            plan.Add("start and wait healthy", token => Parallel.ForEachAsync(records,
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.Parallel), CancellationToken = token },
+                async (record, recordToken) =>
                 {
-                    context.Report($"starting {name}");
-                    context.Power.Start(records[slot]!);
-                });
-                plan.Add($"{name}: wait healthy", token => context.Power.WaitHealthyAsync(records[slot]!, descriptor, context.Progress, token));
-            }
+                    context.Report($"starting {record!.Name}");
+                    await context.Power.StartAsync(record, descriptor, context.Progress, recordToken).ConfigureAwait(false);
+                }));
         }
-
         await plan.RunAsync(cancellationToken).ConfigureAwait(false);
         return [.. records.Select(record => record!)];
     }

@@ -8,6 +8,7 @@ namespace VirtAppliance.Core.Deployment;
 /// <param name="Network">What the interfaces attach to: user (user-mode networking), network=NAME or bridge=BR.</param>
 /// <param name="Set">Site values as NAME=VALUE (they win over <paramref name="ValuesFile"/>).</param>
 /// <param name="ValuesFile">A JSON or YAML file of site values.</param>
+/// <param name="Parallel">How many VMs of a --count boot at once; their health checks run together.</param>
 /// <param name="Publish">Host ports to forward, podman's <c>[ADDRESS:]HOSTPORT:GUESTPORT[/tcp]</c>; the ports the appliance declares are published on free loopback ports besides.</param>
 public sealed record DeployRequest(
     string Appliance,
@@ -19,4 +20,5 @@ public sealed record DeployRequest(
     HostMatchOptions? Match = null,
     IReadOnlyList<string>? Publish = null,
     IReadOnlyList<string>? Set = null,
-    string? ValuesFile = null);
+    string? ValuesFile = null,
+    int Parallel = 4);

@@ -22,7 +22,7 @@ public sealed class DeploymentEngineTests : EngineTest
     [
         "resolve", "host check", "names", "lock",
         "web-1: disks", "web-1: record", "web-1: define", "web-2: disks", "web-2: record", "web-2: define",
-        "unlock", "web-1: start", "web-1: wait healthy", "web-2: start", "web-2: wait healthy",
+        "unlock", "start and wait healthy",
     ];
 
     [Theory]
@@ -75,7 +75,7 @@ public sealed class DeploymentEngineTests : EngineTest
 
         // Then
         error.Message.ShouldContain("did not become healthy");
-        OperationFailure.FailedStep(error).ShouldBe("deploy web: web: wait healthy");
+        OperationFailure.FailedStep(error).ShouldBe("deploy web: start and wait healthy");
         await ShouldBeEmptyAsync();
     }
 
