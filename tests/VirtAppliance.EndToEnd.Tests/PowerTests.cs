@@ -4,7 +4,10 @@ using Xunit;
 
 namespace VirtAppliance.EndToEnd.Tests;
 
-/// <summary>Verbs that stop a VM say what they wait for and when they force it off; every VM verb takes --connect and checks it.</summary>
+/// <summary>
+/// Verbs that stop a VM say what they wait for and when they force it off; every VM verb takes
+/// --connect and checks it; kept data goes to a new VM with --reuse-kept.
+/// </summary>
 public class PowerTests
 {
     private const string Uri = "qemu:///system";
@@ -69,6 +72,43 @@ public class PowerTests
         finally
         {
             await Cli(root, "undeploy", name, "--delete-data", "--force");
+        }
+    }
+
+    [Fact]
+    public async Task Kept_user_disks_go_to_a_new_VM_with_reuse_kept_and_foreign_ones_are_refused()
+    {
+        // Given a VM undeployed with its data kept
+        using var work = new TemporaryFolder();
+        var root = await TinyAppliances.StoreAsync(work);
+        var old = $"va-e2e-old-{Guid.NewGuid().ToString("N")[..8]}";
+        var next = $"va-e2e-new-{Guid.NewGuid().ToString("N")[..8]}";
+        try
+        {
+            (await Cli(root, "deploy", "tiny@1.0", "--name", old, "--no-start")).ExitCode.ShouldBe(0);
+            var undeploy = await Cli(root, "undeploy", old, "--json");
+            var keptDisk = JsonDocument.Parse(undeploy.Stdout).RootElement.GetProperty("kept_user_disks")[0].GetString()!;
+
+            // When a new VM reuses it
+            var deploy = await Cli(root, "deploy", "tiny@1.0", "--name", next, "--no-start", "--reuse-kept", old);
+
+            // Then the kept disk is the new VM's user disk
+            deploy.ExitCode.ShouldBe(0, deploy.ToString());
+            File.Exists(keptDisk).ShouldBeFalse();
+            File.Exists(Path.Combine(root, "instances", next, Path.GetFileName(keptDisk))).ShouldBeTrue();
+
+            // And kept disks another appliance's VM left are refused (exit 3), nothing moved
+            var foreign = Path.Combine(root, "kept", "other-20260101000000");
+            Directory.CreateDirectory(foreign);
+            await File.WriteAllTextAsync(Path.Combine(foreign, "user-photos.img"), "x", TestContext.Current.CancellationToken);
+            var refused = await Cli(root, "deploy", "tiny@1.0", "--name", $"{next}x", "--no-start", "--reuse-kept", foreign);
+            refused.ExitCode.ShouldBe(3, refused.ToString());
+            refused.Stderr.ShouldContain("wants [data]");
+            File.Exists(Path.Combine(foreign, "user-photos.img")).ShouldBeTrue();
+        }
+        finally
+        {
+            await Cli(root, "undeploy", next, "--delete-data", "--force");
         }
     }
 

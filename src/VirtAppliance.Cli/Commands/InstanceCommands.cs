@@ -36,6 +36,11 @@ internal static class InstanceCommands
         var values = new Option<string?>("--values") { Description = "Site values from a JSON or YAML file (a flat mapping NAME: VALUE)", HelpName = "FILE" };
         var noStart = new Option<bool>("--no-start") { Description = "Define the VM but do not start it" };
         var parallel = new Option<int>("--parallel") { Description = "How many VMs of a --count boot at once (their health checks run together)", DefaultValueFactory = _ => 4, HelpName = "N" };
+        var reuseKept = new Option<string?>("--reuse-kept")
+        {
+            Description = "Give the new VM the user disks and site values an undeploy kept: a folder under ROOT/kept, or the undeployed VM's name (its newest)",
+            HelpName = "PATH|VM",
+        };
         var host = new HostOptions();
         var command = new Command("deploy", """
             Deploy VMs from an installed appliance. The host is checked first (exit 4 when it does not
@@ -53,16 +58,17 @@ internal static class InstanceCommands
               virt-appliance deploy wiki --name wiki1 --values site.yaml --publish 8080:80
               virt-appliance deploy wiki@2.4 --name web --count 3 --no-start --virt-type qemu
               virt-appliance deploy wiki --name wiki1 --network bridge=br0
+              virt-appliance deploy wiki --name wiki2 --reuse-kept wiki1
             """)
         {
-            appliance, name, count, network, publish, set, values, noStart, parallel,
+            appliance, name, count, network, publish, set, values, noStart, parallel, reuseKept,
         };
         host.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var request = new DeployRequest(context.Get(appliance), context.Get(name)!, HostOptions.ConnectionUri(context.Get(host.Connect)),
                 context.Get(count), context.Get(network)!, !context.Get(noStart), host.MatchOptions(context),
-                context.Get(publish) ?? [], context.Get(set) ?? [], context.Get(values), context.Get(parallel));
+                context.Get(publish) ?? [], context.Get(set) ?? [], context.Get(values), context.Get(parallel), context.Get(reuseKept));
             request = request with { Set = [.. request.Set!, .. await PromptForMissingAsync(context, request, cancellationToken).ConfigureAwait(false)] };
             var deployed = await context.Services.Instances.DeployAsync(request, new LineProgress(context.Output, context.Json), cancellationToken).ConfigureAwait(false);
             if (context.Json)

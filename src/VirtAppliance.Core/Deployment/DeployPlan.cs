@@ -33,13 +33,22 @@ internal static class DeployPlan
         var plan = new Plan($"deploy {request.Name}", context.Settings.Hooks);
 
         SiteValues values = null!;
+        KeptData? kept = null;
         var uuids = names.Select(_ => Guid.NewGuid()).ToList();
         plan.Add("resolve", async token =>
         {
             installed = await context.ResolveAsync(request.Appliance, token).ConfigureAwait(false);
             descriptor = DeploymentContext.Load(installed);
+            if (request.ReuseKept is { } reference)
+            {
+                if (names.Count > 1)
+                    throw new InvalidInputException("--reuse-kept gives one VM its data; it cannot go with --count") { Hint = "deploy that VM on its own" };
+                kept = KeptData.Find(context.Store, reference);
+                kept.RequireFits(descriptor);
+            }
             // Every value checked before anything is made.
-            values = await SiteConfig.ResolveAsync(descriptor, request.Set, request.ValuesFile, token).ConfigureAwait(false);
+            values = await SiteConfig.ResolveAsync(descriptor, request.Set, request.ValuesFile,
+                kept is null ? null : await kept.ValuesAsync(token).ConfigureAwait(false), token).ConfigureAwait(false);
         });
         plan.Add("host check", () => choice = HostProbe.Check(context.Hypervisor, descriptor, request.Match).RequireFit());
         plan.Add("names", async token =>
@@ -71,10 +80,12 @@ internal static class DeployPlan
                 Directory.CreateDirectory(context.Store.InstancesFolder, InstanceDisks.PublicFolderMode);
                 Directory.CreateDirectory(folder, InstanceDisks.PublicFolderMode);
                 context.Report($"deploying {name} from {installed.Id}");
-                disks = await InstanceDisks.CreateAsync(installed, descriptor, choice, folder, keepUserDisks: null, token).ConfigureAwait(false);
+                var reused = kept is null ? null : await kept.MoveIntoAsync(folder, token).ConfigureAwait(false);
+                disks = await InstanceDisks.CreateAsync(installed, descriptor, choice, folder, keepUserDisks: reused, token).ConfigureAwait(false);
                 await SiteConfig.WriteAsync(descriptor, values, name, uuids[slot], 1, Path.Combine(folder, "config-1.iso"), token).ConfigureAwait(false);
             }, () =>
             {
+                kept?.MoveBack(folder);
                 if (Directory.Exists(folder))
                     Directory.Delete(folder, recursive: true);
             });

@@ -8,6 +8,7 @@ namespace VirtAppliance.Core.Deployment;
 /// <param name="Network">What the interfaces attach to: user (user-mode networking), network=NAME or bridge=BR.</param>
 /// <param name="Set">Site values as NAME=VALUE (they win over <paramref name="ValuesFile"/>).</param>
 /// <param name="ValuesFile">A JSON or YAML file of site values.</param>
+/// <param name="ReuseKept">User disks and site values an undeploy kept: a folder under ROOT/kept, or the name of the VM they came from (its newest).</param>
 /// <param name="Parallel">How many VMs of a --count boot at once; their health checks run together.</param>
 /// <param name="Publish">Host ports to forward, podman's <c>[ADDRESS:]HOSTPORT:GUESTPORT[/tcp]</c>; the ports the appliance declares are published on free loopback ports besides.</param>
 public sealed record DeployRequest(
@@ -21,4 +22,5 @@ public sealed record DeployRequest(
     IReadOnlyList<string>? Publish = null,
     IReadOnlyList<string>? Set = null,
     string? ValuesFile = null,
-    int Parallel = 4);
+    int Parallel = 4,
+    string? ReuseKept = null);

@@ -14,11 +14,18 @@ internal static class SiteConfig
 {
     /// <summary>The values given at deploy (--values file, then --set), checked against the parameters; templates checked too.</summary>
     /// <exception cref="InvalidInputException">A value, an assignment or the values file is wrong, or a template is.</exception>
-    public static async Task<SiteValues> ResolveAsync(ApplianceDescriptor descriptor, IReadOnlyList<string>? assignments, string? valuesFile, CancellationToken cancellationToken)
+    /// <param name="baseline">Values that the file and the assignments override (kept ones being reused); names the appliance does not declare are dropped.</param>
+    public static async Task<SiteValues> ResolveAsync(ApplianceDescriptor descriptor, IReadOnlyList<string>? assignments, string? valuesFile,
+        IReadOnlyDictionary<string, string>? baseline, CancellationToken cancellationToken)
     {
         RequireTemplates(descriptor);
         var fromFile = valuesFile is null ? null : await SiteValueInput.ReadFileAsync(valuesFile, cancellationToken).ConfigureAwait(false);
-        return SiteValues.Resolve(descriptor.Parameters, SiteValueInput.ParseAssignments(assignments ?? []), fromFile);
+        var declared = descriptor.Parameters.Select(parameter => parameter.Name).ToHashSet(StringComparer.Ordinal);
+        var given = (baseline ?? new Dictionary<string, string>()).Where(pair => declared.Contains(pair.Key) && fromFile?.ContainsKey(pair.Key) != true)
+            .ToDictionary(StringComparer.Ordinal);
+        foreach (var (name, value) in SiteValueInput.ParseAssignments(assignments ?? []))
+            given[name] = value;
+        return SiteValues.Resolve(descriptor.Parameters, given, fromFile);
     }
 
     /// <summary>

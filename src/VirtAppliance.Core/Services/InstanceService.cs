@@ -170,7 +170,8 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     {
         ArgumentNullException.ThrowIfNull(request);
         var installed = (await store.FindAsync(request.Appliance, cancellationToken).ConfigureAwait(false)).LastOrDefault();
-        if (installed is null)
+        // Kept data brings its own values.
+        if (installed is null || request.ReuseKept is not null)
             return [];
         var descriptor = DeploymentContext.Load(installed);
         var given = SiteValueInput.ParseAssignments(request.Set ?? []).Keys.ToHashSet(StringComparer.Ordinal);

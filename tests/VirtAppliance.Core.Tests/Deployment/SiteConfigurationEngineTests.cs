@@ -195,6 +195,47 @@ public sealed class SiteConfigurationEngineTests : EngineTest
     }
 
     [Fact]
+    public async Task A_new_VM_reuses_what_an_undeploy_kept_its_user_disk_and_its_values()
+    {
+        // Given a VM with data and values, undeployed with its data kept
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
+        await Service().DeployAsync(Request("mail_host=smtp.example.org", $"admin_password={Password}"), null, Ct);
+        var userDisk = (await FindAsync("web")).Disks.Single(disk => disk.Role == Core.Descriptors.DiskRole.User).Path;
+        Tools.Run("qemu-io", "-f", "raw", "-c", "write -P 0xcd 0 64k", userDisk);
+        var bytes = Tools.Sha256(userDisk);
+        var kept = await Service().UndeployAsync("web", deleteData: false, null, null, Ct);
+
+        // When another VM is deployed on it, a value changed
+        var vm = (await Service().DeployAsync(Request("greeting=again") with { Name = "web2", ReuseKept = "web" }, null, Ct)).Single();
+
+        // Then it has the kept disk (same bytes, moved into its folder) and the kept values, password too
+        var reused = vm.Record.Disks.Single(disk => disk.Role == Core.Descriptors.DiskRole.User);
+        Tools.Sha256(reused.Path).ShouldBe(bytes);
+        File.Exists(kept.UserDisks.Single()).ShouldBeFalse();
+        IsoFile(vm.Record.ConfigDisk!, "/files/etc/engine/app.conf").ShouldBe($"greeting=again\nmail_host=smtp.example.org\npassword={Password}\n");
+    }
+
+    [Fact]
+    public async Task Kept_data_whose_user_disks_do_not_match_the_appliance_is_refused_and_left_alone()
+    {
+        // Given a kept folder with a user disk the appliance does not have
+        await EngineAppliance.InstallAsync(Folder, Store, "1.0", configured: true);
+        var kept = Path.Combine(Store.KeptFolder, "old-20260101000000");
+        Directory.CreateDirectory(kept);
+        await File.WriteAllTextAsync(Path.Combine(kept, "user-photos.img"), "x", Ct);
+
+        // When
+        var error = await Should.ThrowAsync<InvalidInputException>(() =>
+            Service().DeployAsync(Request("mail_host=smtp.example.org") with { ReuseKept = "old" }, null, Ct));
+
+        // Then
+        error.Message.ShouldContain("[photos]");
+        error.Message.ShouldContain("wants [data]");
+        File.Exists(Path.Combine(kept, "user-photos.img")).ShouldBeTrue();
+        Driver.Hypervisor.FindDomain("web").ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Two_VMs_of_one_appliance_get_their_own_identity()
     {
         // Given
