@@ -89,6 +89,10 @@ public class DeployAndUpdateTests
                 .ShouldContain(Path.Combine(root, "appliances", "tiny", "2.0-1", "system.img"));
             FileIdentity(Disk(after, "scratch")).ShouldNotBe(scratchBefore);
             Disk(after, "user").ShouldBe(Disk(before, "user"));
+            // and 1.0, its rollback target, cannot be removed, and remove says why
+            var remove = await Cli(root, "remove", "tiny@1.0");
+            remove.ExitCode.ShouldBe(8, remove.ToString());
+            remove.Stderr.ShouldContain($"{name} keeps it as its rollback target");
 
             // When it is updated to the broken 3.0
             var broken = await Cli(root, "update", name, "--to", "3.0");
