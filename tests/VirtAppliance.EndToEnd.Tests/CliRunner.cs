@@ -23,6 +23,13 @@ internal static class CliRunner
     }
 
     /// <summary>Runs <c>./virt-appliance</c> from the repository root, as a user would.</summary>
+    /// <summary>The libvirt the end-to-end tests deploy on (the system daemon, QEMU under TCG).</summary>
+    public const string SystemUri = "qemu:///system";
+
+    /// <summary>The CLI in-process on the store at <paramref name="root"/>; deploy goes to the system libvirt with software emulation.</summary>
+    public static Task<CliResult> InStoreAsync(string root, params string[] args) =>
+        InProcessAsync([.. args, "--root", root, .. args[0] is "deploy" ? new[] { "--connect", SystemUri, "--virt-type", "qemu" } : []]);
+
     public static async Task<CliResult> LauncherAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var result = await ExternalTool.RunUncheckedAsync(

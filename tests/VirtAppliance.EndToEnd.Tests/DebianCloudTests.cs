@@ -10,7 +10,7 @@ namespace VirtAppliance.EndToEnd.Tests;
 /// </summary>
 public class DebianCloudTests
 {
-    private const string Uri = "qemu:///system";
+    private const string Uri = CliRunner.SystemUri;
 
     [Fact]
     public async Task Cloud_init_takes_hostname_host_keys_and_files_from_the_config_disk_and_two_VMs_differ()
@@ -64,8 +64,7 @@ public class DebianCloudTests
         }
     }
 
-    private static Task<CliResult> Cli(string root, params string[] args) =>
-        CliRunner.InProcessAsync([.. args, "--root", root, .. args[0] is "deploy" ? new[] { "--connect", Uri, "--virt-type", "qemu" } : []]);
+    private static Task<CliResult> Cli(string root, params string[] args) => CliRunner.InStoreAsync(root, args);
 
     private static string Console(string root, string vm) =>
         File.ReadAllText(Path.Combine(root, "instances", vm, "console.log")).Replace("\r", "", StringComparison.Ordinal);

@@ -11,7 +11,7 @@ namespace VirtAppliance.EndToEnd.Tests;
 /// </summary>
 public class DeployAndUpdateTests
 {
-    private const string Uri = "qemu:///system";
+    private const string Uri = CliRunner.SystemUri;
 
     [Fact]
     public async Task Two_instances_run_at_once_each_writing_its_own_user_disk_and_the_pristine_image_is_untouched()
@@ -189,8 +189,7 @@ public class DeployAndUpdateTests
         }
     }
 
-    private static Task<CliResult> Cli(string root, params string[] args) =>
-        CliRunner.InProcessAsync([.. args, "--root", root, .. args[0] is "deploy" ? new[] { "--connect", Uri, "--virt-type", "qemu" } : []]);
+    private static Task<CliResult> Cli(string root, params string[] args) => CliRunner.InStoreAsync(root, args);
 
     private static List<JsonElement> Vms(CliResult result)
     {

@@ -10,7 +10,7 @@ namespace VirtAppliance.EndToEnd.Tests;
 /// </summary>
 public class PowerTests
 {
-    private const string Uri = "qemu:///system";
+    private const string Uri = CliRunner.SystemUri;
 
     [Fact]
     public async Task Stop_shows_its_wait_says_when_it_forces_power_off_and_takes_force()
@@ -112,8 +112,7 @@ public class PowerTests
         }
     }
 
-    private static Task<CliResult> Cli(string root, params string[] args) =>
-        CliRunner.InProcessAsync([.. args, "--root", root, .. args[0] is "deploy" ? new[] { "--connect", Uri, "--virt-type", "qemu" } : []]);
+    private static Task<CliResult> Cli(string root, params string[] args) => CliRunner.InStoreAsync(root, args);
 
     private static string? State(CliResult result, string name)
     {

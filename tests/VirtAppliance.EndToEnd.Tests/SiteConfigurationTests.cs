@@ -16,7 +16,7 @@ namespace VirtAppliance.EndToEnd.Tests;
 /// </summary>
 public class SiteConfigurationTests
 {
-    private const string Uri = "qemu:///system";
+    private const string Uri = CliRunner.SystemUri;
 
     [Fact]
     public async Task Values_reach_the_guest_each_VM_has_its_own_identity_and_a_password_is_only_on_the_config_disk()
@@ -169,8 +169,7 @@ public class SiteConfigurationTests
         Directory.Exists(Path.Combine(root, "instances", name)).ShouldBeFalse();
     }
 
-    private static Task<CliResult> Cli(string root, params string[] args) =>
-        CliRunner.InProcessAsync([.. args, "--root", root, .. args[0] is "deploy" ? new[] { "--connect", Uri, "--virt-type", "qemu" } : []]);
+    private static Task<CliResult> Cli(string root, params string[] args) => CliRunner.InStoreAsync(root, args);
 
     private static List<JsonElement> Vms(CliResult result)
     {
