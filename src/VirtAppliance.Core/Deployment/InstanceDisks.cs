@@ -92,16 +92,19 @@ internal static class InstanceDisks
     }
 
     /// <summary>The libvirt definition of <paramref name="record"/>: the appliance's boot on this host, with the VM's own disks.</summary>
-    public static string DomainXml(ApplianceDescriptor descriptor, HostChoice choice, InstanceRecord record) =>
-        DomainXmlWriter.Write(DomainXmlGenerator.Generate(descriptor, choice, new InstanceOptions
+    public static string DomainXml(ApplianceDescriptor descriptor, HostChoice choice, InstanceRecord record)
+    {
+        var network = InterfaceSource.Parse(record.Network);
+        return DomainXmlWriter.Write(DomainXmlGenerator.Generate(descriptor, choice, new InstanceOptions
         {
             Name = record.Name,
             Uuid = record.Uuid,
-            Network = InterfaceSource.Parse(record.Network) is UserInterfaceSource ? new UserInterfaceSource(record.Forwards) : InterfaceSource.Parse(record.Network),
+            Network = network is UserInterfaceSource ? new UserInterfaceSource(record.Forwards) : network,
             FixedMacAddresses = true,
             Disks = record.Disks.ToDictionary(disk => disk.DiskId, disk => new ResolvedDisk(disk.Path, disk.Format), StringComparer.Ordinal),
             ConsoleLog = record.ConsoleLog,
             ConfigDisk = record.ConfigDisk,
             PackageDigest = "sha256:" + record.PackageSha256,
         }));
+    }
 }

@@ -57,7 +57,7 @@ internal static class PortPlan
         var forwards = new List<PortForward>(kept);
         forwards.AddRange(asked.Where(forward => !forwards.Contains(forward)));
         var wanted = descriptor.Devices.Ports.Select(port => (port.Interface, port.Guest)).ToList();
-        if (descriptor.Health?.TcpPort is { } healthPort && !wanted.Contains((0, healthPort)) && descriptor.Devices.Ports.All(port => port.Guest != healthPort))
+        if (descriptor.Health?.TcpPort is { } healthPort && descriptor.Devices.Ports.All(port => port.Guest != healthPort))
             wanted.Add((0, healthPort));
         foreach (var (nic, guest) in wanted)
         {
