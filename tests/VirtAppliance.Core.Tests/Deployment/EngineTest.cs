@@ -22,6 +22,14 @@ public abstract class EngineTest : IDisposable
     {
         Folder = new TestFolder();
         Store = new ApplianceStore(Folder["root"]);
+        // The driver's state lives while any connection to it does, and libvirt may close the previous
+        // test's a moment late: what that test left must not be this one's "host".
+        foreach (var domain in Driver.Hypervisor.ListDomains().Where(domain => domain.Name != "test"))
+        {
+            if (domain.Status.IsActive)
+                Driver.Hypervisor.Destroy(domain.Name);
+            Driver.Hypervisor.Undefine(domain.Name);
+        }
     }
 
     internal TestFolder Folder { get; }
