@@ -22,7 +22,7 @@ public class ArchitectureTests
     [
         ["Errors", "Internal"],
         ["Images", "Hypervisor", "Descriptors"],
-        ["Packaging", "Capabilities", "Configuration"],
+        ["Packaging", "Capabilities", "Configuration", "Recipes", "Authoring"],
         ["Store", "DomainXml"],
         ["Deployment"],
         ["Services"],
