@@ -14,6 +14,8 @@ packages=(
   xorriso genisoimage
   # the Debian cloud-init test guest (tests/fixtures/debian-cloud) is built with mmdebstrap
   mmdebstrap
+  # build: partition tables (sfdisk), Puppet for "puppet parser validate" of recipes
+  fdisk puppet
   # a real terminal for the test of deploy's prompt
   tmux
 )

@@ -78,6 +78,7 @@ internal static class CliApplication
         root.Subcommands.Add(InspectCommand.Create(globals, output));
         root.Subcommands.Add(CheckCommand.Create(globals, output));
         root.Subcommands.Add(DomainXmlCommand.Create(globals, output));
+        root.Subcommands.Add(BuildCommand.Create(globals, output));
         root.Subcommands.Add(PackageCommands.Pack(globals, output));
         root.Subcommands.Add(PackageCommands.Sign(globals, output));
         root.Subcommands.Add(PackageCommands.Verify(globals, output));

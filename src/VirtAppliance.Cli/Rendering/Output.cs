@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Spectre.Console;
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Recipes;
 using VirtAppliance.Core.Errors;
 
 namespace VirtAppliance.Cli.Rendering;
@@ -65,10 +66,22 @@ internal sealed class Output
             ErrorWriter.WriteLine(problem.ToString());
     }
 
+    public void Problems(IEnumerable<RecipeProblem> problems)
+    {
+        foreach (var problem in problems)
+            ErrorWriter.WriteLine(problem.ToString());
+    }
+
     public void Failure(Exception error, int exitCode, bool json, bool debug)
     {
         var hint = (error as VirtApplianceException)?.Hint;
-        var problems = (error as DescriptorInvalidException)?.Problems ?? [];
+        var problems = error switch
+        {
+            DescriptorInvalidException invalid => invalid.Problems.Select(ProblemJson.From).ToList(),
+            RecipeInvalidException invalid => invalid.Problems.Select(ProblemJson.From).ToList(),
+            _ => [],
+        };
+        var details = (error as RecipeBuildException)?.Details ?? [];
         if (json)
         {
             var body = new JsonObject
@@ -79,15 +92,19 @@ internal sealed class Output
                     ["kind"] = ErrorKind(exitCode),
                     ["message"] = error.Message,
                     ["hint"] = hint,
-                    ["problems"] = JsonSerializer.SerializeToNode(problems.Select(ProblemJson.From), JsonOptions),
+                    ["problems"] = JsonSerializer.SerializeToNode(problems, JsonOptions),
+                    ["details"] = JsonSerializer.SerializeToNode(details, JsonOptions),
                     ["failed_step"] = OperationFailure.FailedStep(error),
                     ["failed_undo"] = JsonSerializer.SerializeToNode(OperationFailure.FailedUndos(error), JsonOptions),
                 },
             };
             Out.WriteLine(body.ToJsonString(JsonOptions));
         }
-        Problems(problems);
+        foreach (var problem in problems)
+            ErrorWriter.WriteLine($"{Located(problem.File, problem.Line, problem.Column)}: {problem.Severity}: {problem.Message}" + (problem.Hint is null ? "" : $" ({problem.Hint})"));
         ErrorWriter.WriteLine($"virt-appliance: error: {error.Message}");
+        foreach (var detail in details)
+            ErrorWriter.WriteLine($"  {detail}");
         if (OperationFailure.FailedStep(error) is { } step)
             ErrorWriter.WriteLine($"  failed at: {step}");
         foreach (var undo in OperationFailure.FailedUndos(error))
@@ -97,6 +114,8 @@ internal sealed class Output
         if (debug)
             ErrorWriter.WriteLine(error.ToString());
     }
+
+    private static string Located(string file, int line, int column) => line > 0 ? $"{file}:{line}:{column}" : file;
 
     private static string ErrorKind(int exitCode) => exitCode switch
     {

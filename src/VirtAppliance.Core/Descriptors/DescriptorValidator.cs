@@ -15,13 +15,15 @@ public static partial class DescriptorValidator
         var problems = new List<DescriptorProblem>();
         var file = descriptor.SourcePath ?? ApplianceLocator.DescriptorFileName;
         var top = descriptor.NameLocation == default ? new SourceLocation(file, 0, 0) : descriptor.NameLocation;
-        var strictness = purpose == ValidationPurpose.Use ? Severity.Error : Severity.Warning;
+        var strictness = purpose == ValidationPurpose.Describe ? Severity.Warning : Severity.Error;
         void Report(Severity severity, SourceLocation at, string message, string? hint = null) =>
             problems.Add(new DescriptorProblem(severity, at, message, hint));
 
         CheckIdentity(descriptor, top, strictness, Report);
-        CheckDisks(descriptor, Report);
+        CheckDisks(descriptor, purpose, Report);
         CheckBoots(descriptor, Report);
+        if (purpose == ValidationPurpose.Recipe)
+            CheckRecipeBoots(descriptor, Report);
         CheckFiles(descriptor, strictness, Report);
         CheckParameters(descriptor, Report);
         CheckTemplatesHealthAndState(descriptor, Report);
@@ -46,15 +48,26 @@ public static partial class DescriptorValidator
             report(Severity.Error, top, $"release '{release}' is not digits and dots", "write release=\"1\"");
     }
 
-    private static void CheckDisks(ApplianceDescriptor descriptor, Reporter report)
+    private static void CheckDisks(ApplianceDescriptor descriptor, ValidationPurpose purpose, Reporter report)
     {
+        if (purpose == ValidationPurpose.Recipe)
+        {
+            foreach (var disk in descriptor.Disks)
+            {
+                if (disk.File is not null)
+                    report(Severity.Error, disk.Location, $"disk '{disk.Id}' of a recipe names a file ('{disk.File}')", "build makes the disks: write id=\"…\" and size=\"MB\" instead of file=");
+                else if (disk.SizeMiB is null)
+                    report(Severity.Error, disk.Location, $"disk '{disk.Id}' of a recipe has no size", "write size=\"MB\": build makes a disk of that size");
+            }
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var used = descriptor.Boots.SelectMany(boot => boot.Drives).Select(drive => drive.DiskId).ToHashSet(StringComparer.Ordinal);
         foreach (var disk in descriptor.Disks.Where(disk => disk.Id.Length > 0))
         {
             if (!seen.Add(disk.Id))
                 report(Severity.Error, disk.Location, $"disk id '{disk.Id}' is used by more than one <disk>", "give every disk its own id (or file)");
-            if (disk.File is null && disk.Role == DiskRole.System)
+            if (disk.File is null && disk.Role == DiskRole.System && purpose != ValidationPurpose.Recipe)
                 report(Severity.Error, disk.Location, $"system disk '{disk.Id}' has no image file", "write file=\"…\"; only user and scratch disks can be created empty");
             if (disk.File is null && disk.SizeMiB is null && disk.Role != DiskRole.System)
                 report(Severity.Error, disk.Location, $"disk '{disk.Id}' has neither a file nor a size", "write size=\"MB\" so that an empty disk can be created");
@@ -93,6 +106,12 @@ public static partial class DescriptorValidator
                     report(Severity.Warning, drive.Location, $"target '{drive.Target}' has no known bus prefix", "start it with vd (virtio), sd (SCSI), hd (IDE) or xvd (Xen)");
             }
         }
+    }
+
+    private static void CheckRecipeBoots(ApplianceDescriptor descriptor, Reporter report)
+    {
+        foreach (var boot in descriptor.Boots.Where(boot => boot.Os.Kernel is not null || boot.Os.Initrd is not null || boot.Os.LoaderPath is not null))
+            report(Severity.Error, boot.Location, "the <boot> of a recipe names a kernel, initrd or loader", "leave them out: build takes the kernel and initrd from the packages it installs");
     }
 
     private static void CheckFiles(ApplianceDescriptor descriptor, Severity strictness, Reporter report)

@@ -8,4 +8,7 @@ public enum ValidationPurpose
 
     /// <summary>The appliance is about to be packed, installed or deployed: everything must be there.</summary>
     Use,
+
+    /// <summary>The descriptor of a recipe: <c>build</c> makes its disks, kernel and initrd, so it names none.</summary>
+    Recipe,
 }

@@ -19,6 +19,9 @@ internal static class Posix
             _ = SyncFileRange((int)file.DangerousGetHandle(), offset, length, SyncFileRangeWrite); // a hint: failure changes nothing
     }
 
+    /// <summary>Whether this process runs as root (effective user id 0).</summary>
+    public static bool IsRoot => OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
+
     public static void SyncDirectory(string path)
     {
         if (!OperatingSystem.IsLinux())
@@ -42,6 +45,10 @@ internal static class Posix
     [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "geteuid")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern uint GetEffectiveUserId();
 
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

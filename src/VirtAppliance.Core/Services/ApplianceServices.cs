@@ -40,4 +40,6 @@ public sealed class ApplianceServices
     public InstanceService Instances { get; }
 
     public DemoService Demo { get; } = new();
+
+    public BuildService Build { get; } = new();
 }

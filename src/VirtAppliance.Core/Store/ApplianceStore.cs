@@ -53,7 +53,7 @@ public sealed class ApplianceStore
     public async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
     {
         EnsureLayout();
-        return await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        return await FileLock.AcquireAsync(LockPath, "the store", LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The keys whose signatures installs accept.</summary>
@@ -155,7 +155,7 @@ public sealed class ApplianceStore
                 var size = SealFolder(content);
                 step("sealed");
 
-                using var storeLock = await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+                using var storeLock = await FileLock.AcquireAsync(LockPath, "the store", LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
                 step("locked");
                 var index = openedIndex = await indexOpening.ConfigureAwait(false);
                 await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
@@ -277,7 +277,7 @@ public sealed class ApplianceStore
     {
         var (name, version) = SplitReference(reference);
         EnsureLayout();
-        using var storeLock = await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        using var storeLock = await FileLock.AcquireAsync(LockPath, "the store", LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
         await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
         var matches = (await index.ListAppliancesAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version)).ToList();
@@ -315,7 +315,7 @@ public sealed class ApplianceStore
     public async Task<int> CollectGarbageAsync(CancellationToken cancellationToken)
     {
         EnsureLayout();
-        using var storeLock = await StoreLock.AcquireAsync(LockPath, LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        using var storeLock = await FileLock.AcquireAsync(LockPath, "the store", LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
         var removed = await RecoverAsync(index, cancellationToken).ConfigureAwait(false);
         foreach (var leftover in Directory.EnumerateDirectories(StagingFolder))

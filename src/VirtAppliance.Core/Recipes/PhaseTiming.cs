@@ -1,0 +1,3 @@
+namespace VirtAppliance.Core.Recipes;
+
+public sealed record PhaseTiming(BuildPhase Phase, TimeSpan Duration);

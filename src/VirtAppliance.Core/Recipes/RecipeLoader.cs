@@ -1,0 +1,101 @@
+using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Core.Errors;
+
+namespace VirtAppliance.Core.Recipes;
+
+/// <summary>
+/// Reads and checks a recipe folder: <c>appliance.xml</c> (disks with sizes, no files), one <c>*.ks</c>, and
+/// <c>puppet/</c> (manifests/site.pp, modules/). Every problem of every file comes back at once, located.
+/// </summary>
+public static class RecipeLoader
+{
+    public const string PuppetFolderName = "puppet";
+
+    /// <exception cref="NotFoundException">The folder does not exist.</exception>
+    /// <exception cref="RecipeInvalidException">Something in the recipe is wrong (exit 3); every problem is listed.</exception>
+    public static async Task<Recipe> LoadAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var folder = File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path))! : Path.GetFullPath(path);
+        if (!Directory.Exists(folder))
+            throw new NotFoundException($"recipe folder {path} does not exist") { Hint = "give the folder holding appliance.xml, the kickstart and puppet/" };
+
+        var problems = new List<RecipeProblem>();
+        var descriptorPath = Path.Combine(folder, ApplianceLocator.DescriptorFileName);
+        ApplianceDescriptor? descriptor = null;
+        if (!File.Exists(descriptorPath))
+        {
+            problems.Add(new RecipeProblem(Severity.Error, new SourceLocation(folder, 0, 0), "the recipe has no appliance.xml",
+                "write the descriptor with <disk id=\"system\" use=\"system\" size=\"MB\"/> and no file="));
+        }
+        else
+        {
+            var read = DescriptorReader.ReadFile(descriptorPath);
+            problems.AddRange(read.Problems.Select(FromDescriptor));
+            if (read.Descriptor is { } readDescriptor)
+            {
+                problems.AddRange(DescriptorValidator.Validate(readDescriptor, ValidationPurpose.Recipe).Select(FromDescriptor));
+                descriptor = readDescriptor;
+            }
+        }
+
+        var kickstarts = Directory.GetFiles(folder, "*.ks").Order(StringComparer.Ordinal).ToList();
+        Kickstart? kickstart = null;
+        if (kickstarts.Count != 1)
+        {
+            problems.Add(new RecipeProblem(Severity.Error, new SourceLocation(folder, 0, 0),
+                kickstarts.Count == 0 ? "the recipe has no kickstart (*.ks)" : $"the recipe has {kickstarts.Count} kickstarts ({string.Join(", ", kickstarts.Select(Path.GetFileName))})",
+                "keep exactly one *.ks beside appliance.xml"));
+        }
+        else
+        {
+            var read = KickstartParser.Load(kickstarts[0]);
+            problems.AddRange(read.Problems);
+            kickstart = read.Kickstart;
+        }
+        if (kickstart is not null)
+            CheckRepositories(kickstart, problems);
+
+        var puppet = Path.Combine(folder, PuppetFolderName);
+        string? puppetFolder = null;
+        if (Directory.Exists(puppet))
+        {
+            puppetFolder = puppet;
+            var site = Path.Combine(puppet, "manifests", "site.pp");
+            if (!File.Exists(site))
+                problems.Add(new RecipeProblem(Severity.Error, new SourceLocation(puppet, 0, 0), "puppet/ has no manifests/site.pp",
+                    "write puppet/manifests/site.pp with the appliance's classes, e.g. 'include calendar'"));
+            problems.AddRange(await PuppetValidator.ValidateAsync(PuppetFiles(puppet), cancellationToken).ConfigureAwait(false));
+        }
+
+        IReadOnlyList<PlannedDisk> disks = [];
+        if (descriptor is { Name: { } name } && kickstart is not null && !problems.Any(IsError))
+            disks = DiskLayout.Plan(name, descriptor, kickstart, problems);
+
+        if (problems.Any(IsError) || descriptor is null || kickstart is null)
+            throw new RecipeInvalidException(folder, problems);
+        return new Recipe(folder, descriptor, kickstart, puppetFolder, disks, [.. problems]);
+    }
+
+    /// <summary>Every manifest and EPP template under a Puppet tree, in a stable order.</summary>
+    public static IReadOnlyList<string> PuppetFiles(string puppetFolder) =>
+        [.. Directory.EnumerateFiles(puppetFolder, "*.pp", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+
+    private static void CheckRepositories(Kickstart kickstart, List<RecipeProblem> problems)
+    {
+        if (kickstart.Repos.Count == 0)
+            problems.Add(new RecipeProblem(Severity.Error, new SourceLocation(kickstart.Path, 0, 0), "the kickstart names no package repository",
+                "add e.g. repo --name=debian --baseurl=http://deb.debian.org/debian --suite=bookworm --components=main"));
+        foreach (var repo in kickstart.Repos.Where(repo => repo.Suite is null))
+            problems.Add(new RecipeProblem(Severity.Error, repo.Location, $"repo '{repo.Name}' has no --suite",
+                "build makes Debian roots with mmdebstrap, which needs the suite: add --suite=bookworm (and --components=main)"));
+        var suites = kickstart.Repos.Where(repo => repo.Suite is not null).Select(repo => repo.Suite!).ToList();
+        if (suites.Count > 0 && !kickstart.Repos.Any(repo => repo.Suite is { } suite && !suite.Contains('-', StringComparison.Ordinal)))
+            problems.Add(new RecipeProblem(Severity.Error, kickstart.Repos[0].Location, "no repo names a release suite (e.g. bookworm); only updates or security suites",
+                "add the release itself: repo --name=debian --baseurl=http://deb.debian.org/debian --suite=bookworm"));
+    }
+
+    private static bool IsError(RecipeProblem problem) => problem.Severity == Severity.Error;
+
+    private static RecipeProblem FromDescriptor(DescriptorProblem problem) => new(problem.Severity, problem.Location, problem.Message, problem.Hint);
+}
