@@ -122,6 +122,7 @@ public class KickstartRuleTests
         { "timezone --utc", 3, 1, Error, "'timezone' needs a time zone" },
         { "timezone UTC --ntpservers=pool.ntp.org", 3, 14, Warning, "ignored: 'timezone --ntpservers'" },
         { "keyboard", 3, 1, Error, "'keyboard' names no layout" },
+        { "keyboard --xlayouts=us 'de latin1'", 3, 24, Error, "'de latin1' is not a keymap name" },
         { "lang", 3, 1, Error, "'lang' needs a locale" },
         { "lang 'en US'", 3, 6, Error, "'en US' is not a locale name" },
         { "bootloader --timeout=soon", 3, 12, Error, "--timeout 'soon' is not a whole number" },
@@ -252,5 +253,23 @@ public class KickstartRuleTests
         result.HasErrors.ShouldBeTrue(what);
         result.Problems.ShouldContain(problem => problem.Message.Contains(expected, StringComparison.Ordinal), what);
         result.Problems.ShouldAllBe(problem => problem.Location.File == "bad.ks" && problem.Hint != null);
+    }
+
+    [Fact]
+    public void A_kickstart_cut_off_anywhere_or_with_any_line_twice_never_throws()
+    {
+        // Given the calendar kickstart, cut off after every character and with each line doubled
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Recipes", "TestData", "calendar.ks"));
+        var lines = text.Split('\n');
+        var variants = Enumerable.Range(0, text.Length).Select(length => text[..length])
+            .Concat(Enumerable.Range(0, lines.Length).Select(i => string.Join('\n', lines.Take(i + 1).Concat(lines.Skip(i)))));
+
+        // When each is parsed, then each gives a result whose problems all have a place in the file and a hint
+        foreach (var variant in variants)
+        {
+            var result = KickstartParser.Parse("cut.ks", variant);
+            result.Kickstart.ShouldNotBeNull();
+            result.Problems.ShouldAllBe(problem => problem.Hint != null && problem.Location.File == "cut.ks");
+        }
     }
 }
