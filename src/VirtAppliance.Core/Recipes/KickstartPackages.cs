@@ -26,7 +26,7 @@ public sealed record KickstartPackages
     /// <summary><c>--excludeWeakdeps</c> (alias <c>--exclude-weakdeps</c>): no weak dependencies (Debian: no Recommends).</summary>
     public bool ExcludeWeakDeps { get; init; }
 
-    /// <summary><c>--instLangs=</c> (alias <c>--inst-langs</c>): the languages to keep translations of.</summary>
+    /// <summary><c>--instLangs=</c> (alias <c>--inst-langs</c>): the languages to keep translations of; empty means none, null all.</summary>
     public string? InstLangs { get; init; }
 
     /// <summary>The <c>%packages</c> line; <see cref="SourceLocation.None"/> when there is no section.</summary>

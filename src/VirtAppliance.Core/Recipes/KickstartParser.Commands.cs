@@ -61,6 +61,9 @@ public static partial class KickstartParser
         ["xconfig"] = InPost,
         ["updates"] = RemoveLine,
         ["driverdisk"] = RemoveLine,
+        ["rescue"] = RemoveLine,
+        ["upgrade"] = RemoveLine,
+        ["zipl"] = RemoveLine,
     };
 
     private const string PlainPartitions = "only plain partitions are supported: declare them with 'part MOUNTPOINT --size=MiB' on the descriptor's disks";
@@ -87,8 +90,6 @@ public static partial class KickstartParser
         ["ostreesetup"] = PackagesFromRepos,
         ["ostreecontainer"] = PackagesFromRepos,
         ["bootc"] = PackagesFromRepos,
-        ["rescue"] = RemoveLine,
-        ["upgrade"] = RemoveLine,
         ["device"] = "the appliance's devices are in its descriptor",
         ["iscsi"] = "the appliance's disks are in its descriptor",
         ["iscsiname"] = "the appliance's disks are in its descriptor",
@@ -98,10 +99,9 @@ public static partial class KickstartParser
         ["dmraid"] = "the appliance's disks are in its descriptor",
         ["nvdimm"] = "the appliance's disks are in its descriptor",
         ["mount"] = "declare partitions with part",
-        ["snapshot"] = RemoveLine,
+        ["snapshot"] = PlainPartitions,
         ["rhsm"] = InPost,
         ["syspurpose"] = InPost,
-        ["zipl"] = RemoveLine,
     };
 
     private static void ReadCommand(List<KickstartToken> tokens, ParseState state)
@@ -218,17 +218,18 @@ public static partial class KickstartParser
     {
         var arguments = KickstartArguments.Parse(tokens, KeyboardOptions, state.Context);
         arguments.RejectPositionals(1);
-        var layout = arguments.NonEmpty("--vckeymap")
-            ?? (arguments.Positionals.Count > 0 ? arguments.Positionals[0].Text : null)
-            ?? arguments.NonEmpty("--xlayouts")?.Split(',', StringSplitOptions.TrimEntries)[0];
-        if (layout is null)
+        var source = arguments.Token("--vckeymap")
+            ?? (arguments.Positionals.Count > 0 ? arguments.Positionals[0] : (KickstartToken?)null)
+            ?? arguments.Token("--xlayouts");
+        var layout = source?.Text.Split(',', StringSplitOptions.TrimEntries)[0];
+        if (source is null || string.IsNullOrEmpty(layout))
         {
-            state.Context.Error(arguments.Command, "'keyboard' names no layout", "write e.g. 'keyboard --vckeymap=us' or 'keyboard de'");
+            state.Context.Error(source ?? arguments.Command, "'keyboard' names no layout", "write e.g. 'keyboard --vckeymap=us' or 'keyboard de'");
             return;
         }
         if (!KeymapPattern().IsMatch(layout))
         {
-            state.Context.Error(arguments.Token("--vckeymap") ?? arguments.Command, $"'{layout}' is not a keymap name", "use a console keymap name such as us, de or fr-latin1");
+            state.Context.Error(source.Value, $"'{layout}' is not a keymap name", "use a console keymap name such as us, de or fr-latin1");
             return;
         }
         if (state.First(arguments.Command))

@@ -187,7 +187,7 @@ public static partial class KickstartParser
             ExcludeDocs = arguments.Has("--excludedocs"),
             IgnoreMissing = arguments.Has("--ignoremissing"),
             ExcludeWeakDeps = arguments.Has("--excludeWeakdeps"),
-            InstLangs = arguments.NonEmpty("--instLangs"),
+            InstLangs = arguments.Value("--instLangs"),
             Location = context.At(arguments.Command),
         };
     }
