@@ -23,6 +23,9 @@ public sealed record BootOs
 
     public Firmware Firmware { get; init; } = Firmware.Bios;
 
+    /// <summary>Where <c>&lt;os&gt;</c> is, for messages.</summary>
+    public SourceLocation Location { get; init; }
+
     /// <summary>The loader text when it names a file of the appliance rather than a host bootloader.</summary>
     public string? LoaderPath => Loader is { } loader && loader != "pygrub" ? loader : null;
 }

@@ -137,9 +137,6 @@ public static partial class DescriptorReader
         var cmdline = context.Single(os, "cmdline", required: false);
         var firmwareElement = context.Single(os, "firmware", required: false);
 
-        if (loader is null && kernel is null)
-            context.Error(os, "<os> says neither how to boot from a disk nor which kernel to start",
-                "add <loader dev=\"hd\"/> or <kernel>vmlinuz</kernel>");
         if (loader is not null && kernel is not null)
             context.Error(kernel, "<os> has both a <loader> and a <kernel>", "keep one way to boot");
         if (kernel is null && (initrd is not null || cmdline is not null))
@@ -167,6 +164,7 @@ public static partial class DescriptorReader
             Initrd = initrd is null ? null : context.RequiredText(initrd),
             Cmdline = ReadContext.Text(cmdline),
             Firmware = firmware,
+            Location = context.At(os),
         };
     }
 

@@ -21,7 +21,7 @@ public static partial class DescriptorValidator
 
         CheckIdentity(descriptor, top, strictness, Report);
         CheckDisks(descriptor, purpose, Report);
-        CheckBoots(descriptor, Report);
+        CheckBoots(descriptor, purpose, Report);
         if (purpose == ValidationPurpose.Recipe)
             CheckRecipeBoots(descriptor, Report);
         CheckFiles(descriptor, strictness, Report);
@@ -78,11 +78,15 @@ public static partial class DescriptorValidator
         }
     }
 
-    private static void CheckBoots(ApplianceDescriptor descriptor, Reporter report)
+    private static void CheckBoots(ApplianceDescriptor descriptor, ValidationPurpose purpose, Reporter report)
     {
         var ids = descriptor.Disks.Select(disk => disk.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var boot in descriptor.Boots)
         {
+            // A recipe's boot names neither: build fills in the kernel and initrd it installed.
+            if (!boot.Os.HasLoader && boot.Os.Kernel is null && purpose != ValidationPurpose.Recipe)
+                report(Severity.Error, boot.Os.Location == default ? boot.Location : boot.Os.Location, "<os> says neither how to boot from a disk nor which kernel to start",
+                    "add <loader dev=\"hd\"/> or <kernel>vmlinuz</kernel>");
             if (boot.OsType is { } osType && osType != XmlNames.Of(boot.Type))
                 report(Severity.Warning, boot.Location, $"<os_type>{osType}</os_type> disagrees with <boot type=\"{XmlNames.Of(boot.Type)}\">", "the boot type wins; remove <os_type>");
             if (boot.Type == BootType.Hvm && boot.Os.Loader == "pygrub")

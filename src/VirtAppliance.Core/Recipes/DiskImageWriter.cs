@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Internal;
 
 namespace VirtAppliance.Core.Recipes;

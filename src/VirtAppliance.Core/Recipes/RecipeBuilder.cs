@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
@@ -84,7 +83,7 @@ public static class RecipeBuilder
             {
                 var file = Path.Combine(staged, disk.FileName);
                 disks.Add(new BuiltDisk(disk.Disk.Id, disk.FileName, disk.Disk.Role.ToString().ToLowerInvariant(), new FileInfo(file).Length,
-                    FileAllocation.AllocatedBytes(file), await Sha256Async(file, cancellationToken).ConfigureAwait(false)));
+                    FileAllocation.AllocatedBytes(file) ?? 0, await Sha256Async(file, cancellationToken).ConfigureAwait(false)));
             }
             CopyTemplates(recipe, staged);
             var descriptor = Describe(recipe, disks, packages);
@@ -182,7 +181,9 @@ public static class RecipeBuilder
         var stepIndex = Array.FindLastIndex(lines, line => line.StartsWith(RootScript.Marker, StringComparison.Ordinal));
         var step = stepIndex < 0 ? null : lines[stepIndex][RootScript.Marker.Length..];
         var after = stepIndex < 0 ? lines : lines[(stepIndex + 1)..];
-        var details = after.Where(line => line.StartsWith("Error:", StringComparison.Ordinal) || line.StartsWith("E:", StringComparison.Ordinal)).ToList();
+        // Facter complains about the build host's /proc/1 in a chroot: noise, not the cause.
+        var details = after.Where(line => (line.StartsWith("Error:", StringComparison.Ordinal) && !line.StartsWith("Error: Facter:", StringComparison.Ordinal))
+            || line.StartsWith("E:", StringComparison.Ordinal)).ToList();
         if (details.Count == 0)
             details = [.. after.TakeLast(15)];
         var message = step switch

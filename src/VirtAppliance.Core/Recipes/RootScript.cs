@@ -29,13 +29,13 @@ internal static class RootScript
     {
         var kickstart = recipe.Kickstart;
         var script = new StringBuilder();
-        script.Append(CultureInfo.InvariantCulture, $"""
+        script.Append(CultureInfo.InvariantCulture, $$"""
             #!/bin/sh
             set -eu
             root="$1"
-            step() {{ echo "{Marker}$*"; }}
+            step() { echo "{{Marker}}$*"; }
             step files
-            cp -a {Quote(overlay)}/. "$root/"
+            cp -a {{Quote(overlay)}}/. "$root/"
             chmod 0755 "$root/usr/lib/virt-appliance/setup"
             chroot "$root" systemctl enable virt-appliance-setup.service systemd-networkd.service
 
@@ -44,10 +44,10 @@ internal static class RootScript
         script.Append("step settings\n");
         if (kickstart.Timezone is { } zone)
         {
-            script.Append(CultureInfo.InvariantCulture, $"""
-                [ -e "$root/usr/share/zoneinfo/{zone}" ] || {{ echo "timezone {zone}: no such zone in the image (is tzdata in %packages?)" >&2; exit 1; }}
-                ln -sf {Quote("/usr/share/zoneinfo/" + zone)} "$root/etc/localtime"
-                echo {Quote(zone)} >"$root/etc/timezone"
+            script.Append(CultureInfo.InvariantCulture, $$"""
+                [ -e "$root/usr/share/zoneinfo/{{zone}}" ] || { echo "timezone {{zone}}: no such zone in the image (is tzdata in %packages?)" >&2; exit 1; }
+                ln -sf {{Quote("/usr/share/zoneinfo/" + zone)}} "$root/etc/localtime"
+                echo {{Quote(zone)}} >"$root/etc/timezone"
 
                 """);
         }
