@@ -61,8 +61,10 @@ public static class DomainImport
         if (domain.Name.LocalName != "domain")
             throw new InvalidInputException($"{what}: the root element is <{domain.Name.LocalName}>, not <domain>{SafeXml.Where(domain)}");
         var notCarried = new List<string>();
-        var os = domain.Element("os") ?? throw Invalid(what, domain, "the domain has no <os>");
-        var boot = Boot(domain, os, what, notCarried);
+        var name = Text(domain.Element("name")) ?? throw Invalid(what, domain, "the domain has no <name>");
+        var memory = Memory(domain, what);
+        var vcpus = Vcpus(domain, what);
+        var boot = Boot(domain, what, notCarried);
         var devices = domain.Element("devices");
         var disks = devices is null ? [] : Disks(devices, what, notCarried);
         if (disks.Count == 0)
@@ -93,14 +95,14 @@ public static class DomainImport
 
         return new ApplianceDraft
         {
-            Name = Text(domain.Element("name")) ?? throw Invalid(what, domain, "the domain has no <name>"),
+            Name = name,
             Label = Text(domain.Element("title")),
             Description = Text(domain.Element("description")),
             Boot = boot with { Drives = [.. disks.Select(disk => new DriveMapping("", disk.Target, false, SourceLocation.None))] },
             Devices = new DeviceSettings
             {
-                MemoryKiB = Memory(domain, what),
-                Vcpus = Vcpus(domain, what),
+                MemoryKiB = memory,
+                Vcpus = vcpus,
                 Interfaces = interfaces.Count,
                 Graphics = devices?.Element("graphics") is not null,
             },
@@ -109,8 +111,11 @@ public static class DomainImport
         };
     }
 
-    private static BootDescriptor Boot(XElement domain, XElement os, string what, List<string> notCarried)
+    private static BootDescriptor Boot(XElement domain, string what, List<string> notCarried)
     {
+        // A Xen paravirt domain booted by pygrub may have no <os> at all: its <bootloader> says how it starts.
+        var os = domain.Element("os")
+            ?? (domain.Element("bootloader") is not null ? new XElement("os", new XElement("type", "xen")) : throw Invalid(what, domain, "the domain has no <os>"));
         var type = os.Element("type") ?? throw Invalid(what, os, "<os> has no <type>");
         var bootType = Text(type) switch
         {
