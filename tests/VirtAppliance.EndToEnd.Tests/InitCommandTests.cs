@@ -145,6 +145,51 @@ public class InitCommandTests
     }
 
     [Fact]
+    public async Task On_a_terminal_init_asks_for_the_name_and_memory_nobody_gave()
+    {
+        // Given
+        var tiny = Fixture();
+        using var work = new TemporaryFolder();
+        var dir = Path.Combine(work.Path, "asked");
+        var session = $"va-e2e-init-{Guid.NewGuid().ToString("N")[..8]}";
+        var command = $"'{Path.Combine(CliRunner.RepositoryRoot, "virt-appliance")}' init '{dir}' --disk '{tiny}/system.img'; echo virt-appliance-exit=$?; sleep 600";
+        try
+        {
+            // When init runs on a terminal without --name and --memory, and the answers are typed
+            Tools.Run("tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", "env", "TERM=xterm", "bash", "-c", command);
+            await WaitForScreenAsync(session, "(--name):");
+            Tools.Run("tmux", "send-keys", "-t", session, "asked-app", "Enter");
+            await WaitForScreenAsync(session, "(--memory):");
+            Tools.Run("tmux", "send-keys", "-t", session, "384M", "Enter");
+            var screen = await WaitForScreenAsync(session, "virt-appliance-exit=");
+
+            // Then the appliance has them
+            screen.ShouldContain("virt-appliance-exit=0");
+            var descriptor = File.ReadAllText(Path.Combine(dir, "appliance.xml"));
+            descriptor.ShouldContain("<name version=\"1.0\">asked-app</name>");
+            descriptor.ShouldContain("<memory>393216</memory>");
+        }
+        finally
+        {
+            await Core.Internal.ExternalTool.RunUncheckedAsync("tmux", ["kill-session", "-t", session], cancellationToken: CancellationToken.None);
+        }
+    }
+
+    private static async Task<string> WaitForScreenAsync(string session, string text)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var screen = "";
+        while (clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            screen = Tools.Run("tmux", "capture-pane", "-p", "-J", "-S", "-100", "-t", session);
+            if (screen.Contains(text, StringComparison.Ordinal))
+                return screen;
+            await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
+        }
+        throw new TimeoutException($"the terminal never showed '{text}'; it shows:\n{screen}");
+    }
+
+    [Fact]
     public async Task A_running_domain_is_refused_with_a_hint_to_stop_it()
     {
         // Given a running domain that boots the tiny appliance
