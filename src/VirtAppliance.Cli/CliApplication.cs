@@ -76,6 +76,7 @@ internal static class CliApplication
             root.Options.Add(option);
         root.Subcommands.Add(ValidateCommand.Create(globals, output));
         root.Subcommands.Add(InspectCommand.Create(globals, output));
+        root.Subcommands.Add(InitCommand.Create(globals, output));
         root.Subcommands.Add(CheckCommand.Create(globals, output));
         root.Subcommands.Add(DomainXmlCommand.Create(globals, output));
         root.Subcommands.Add(BuildCommand.Create(globals, output));

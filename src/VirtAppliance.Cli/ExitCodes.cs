@@ -26,6 +26,7 @@ internal static class ExitCodes
 
     public static int For(Exception error) => error switch
     {
+        UsageException => Usage,
         InvalidInputException => InvalidInput,
         HostMismatchException => HostMismatch,
         IntegrityException => Integrity,

@@ -119,6 +119,7 @@ internal sealed class Output
 
     private static string ErrorKind(int exitCode) => exitCode switch
     {
+        ExitCodes.Usage => "usage",
         ExitCodes.InvalidInput => "invalid_input",
         ExitCodes.HostMismatch => "host_mismatch",
         ExitCodes.Integrity => "integrity",

@@ -18,6 +18,7 @@ public sealed class ApplianceServices
         Packages = new PackageService(store, TimeProvider.System);
         Store = new StoreService(store);
         Instances = new InstanceService(store, connector, deployment ?? DeploymentSettings.Default);
+        Authoring = new AuthoringService(connector);
     }
 
     /// <summary>The store root when neither --root nor the environment says otherwise.</summary>
@@ -38,6 +39,8 @@ public sealed class ApplianceServices
     public StoreService Store { get; }
 
     public InstanceService Instances { get; }
+
+    public AuthoringService Authoring { get; }
 
     public DemoService Demo { get; } = new();
 
