@@ -24,7 +24,7 @@ public static partial class DescriptorValidator
         CheckBoots(descriptor, purpose, Report);
         if (purpose == ValidationPurpose.Recipe)
             CheckRecipeBoots(descriptor, Report);
-        CheckFiles(descriptor, strictness, Report);
+        CheckFiles(descriptor, purpose, strictness, Report);
         CheckParameters(descriptor, Report);
         CheckTemplatesHealthAndState(descriptor, Report);
         return problems;
@@ -118,9 +118,10 @@ public static partial class DescriptorValidator
             report(Severity.Error, boot.Location, "the <boot> of a recipe names a kernel, initrd or loader", "leave them out: build takes the kernel and initrd from the packages it installs");
     }
 
-    private static void CheckFiles(ApplianceDescriptor descriptor, Severity strictness, Reporter report)
+    private static void CheckFiles(ApplianceDescriptor descriptor, ValidationPurpose purpose, Severity strictness, Reporter report)
     {
-        foreach (var referenced in descriptor.ReferencedFiles())
+        // A recipe's disks and kernel do not exist yet (and naming them is an error of its own); its templates must.
+        foreach (var referenced in descriptor.ReferencedFiles().Where(file => purpose != ValidationPurpose.Recipe || file.Kind == ReferencedFileKind.Template))
         {
             var path = referenced.Path;
             var what = referenced.Kind.ToString().ToLowerInvariant();

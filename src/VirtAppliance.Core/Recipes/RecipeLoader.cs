@@ -90,7 +90,7 @@ public static class RecipeLoader
             problems.Add(new RecipeProblem(Severity.Error, repo.Location, $"repo '{repo.Name}' has no --suite",
                 "build makes Debian roots with mmdebstrap, which needs the suite: add --suite=bookworm (and --components=main)"));
         var suites = kickstart.Repos.Where(repo => repo.Suite is not null).Select(repo => repo.Suite!).ToList();
-        if (suites.Count > 0 && !kickstart.Repos.Any(repo => repo.Suite is { } suite && !suite.Contains('-', StringComparison.Ordinal)))
+        if (suites.Count == kickstart.Repos.Count && suites.Count > 0 && !kickstart.Repos.Any(repo => repo.Suite is { } suite && !suite.Contains('-', StringComparison.Ordinal)))
             problems.Add(new RecipeProblem(Severity.Error, kickstart.Repos[0].Location, "no repo names a release suite (e.g. bookworm); only updates or security suites",
                 "add the release itself: repo --name=debian --baseurl=http://deb.debian.org/debian --suite=bookworm"));
     }
