@@ -54,7 +54,10 @@ public static class RecipeLoader
             kickstart = read.Kickstart;
         }
         if (kickstart is not null)
+        {
             CheckRepositories(kickstart, problems);
+            CheckDebianPackages(kickstart, problems);
+        }
 
         var puppet = Path.Combine(folder, PuppetFolderName);
         string? puppetFolder = null;
@@ -93,6 +96,21 @@ public static class RecipeLoader
         if (suites.Count == kickstart.Repos.Count && suites.Count > 0 && !kickstart.Repos.Any(repo => repo.Suite is { } suite && !suite.Contains('-', StringComparison.Ordinal)))
             problems.Add(new RecipeProblem(Severity.Error, kickstart.Repos[0].Location, "no repo names a release suite (e.g. bookworm); only updates or security suites",
                 "add the release itself: repo --name=debian --baseurl=http://deb.debian.org/debian --suite=bookworm"));
+    }
+
+    /// <summary>What dnf knows and mmdebstrap does not: package groups, exclusions, missing packages skipped.</summary>
+    private static void CheckDebianPackages(Kickstart kickstart, List<RecipeProblem> problems)
+    {
+        var packages = kickstart.Packages;
+        foreach (var group in packages.Groups)
+            problems.Add(new RecipeProblem(Severity.Error, packages.Location, $"@{group}: Debian has no package groups",
+                "name the packages; Debian's tasks are packages too (e.g. task-web-server)"));
+        if (packages.Excluded.Count > 0)
+            problems.Add(new RecipeProblem(Severity.Warning, packages.Location, $"-{string.Join(", -", packages.Excluded)}: ignored on Debian",
+                "mmdebstrap installs only the required packages, those you name and their dependencies; remove the line"));
+        if (packages.IgnoreMissing)
+            problems.Add(new RecipeProblem(Severity.Warning, packages.Location, "--ignoremissing: ignored on Debian, a missing package fails the build",
+                "name only packages the repositories have"));
     }
 
     private static bool IsError(RecipeProblem problem) => problem.Severity == Severity.Error;

@@ -102,19 +102,16 @@ internal static class RootScript
             var post = kickstart.PostScripts[index];
             var file = $"{work}/post-{index + 1}";
             script.Append(CultureInfo.InvariantCulture, $"step post {index + 1} {post.Location}\n");
-            if (post.NoChroot)
-            {
-                script.Append(CultureInfo.InvariantCulture, $"INSTALL_ROOT=\"$root\" {Quote(post.Interpreter)} {Quote(file)}\n");
-            }
-            else
-            {
-                script.Append(CultureInfo.InvariantCulture, $"""
-                    cp {Quote(file)} "$root/tmp/virt-appliance-post"
-                    chroot "$root" {Quote(post.Interpreter)} /tmp/virt-appliance-post
-                    rm -f "$root/tmp/virt-appliance-post"
-
-                    """);
-            }
+            // As Anaconda does: a failing script fails the build only with --erroronfail; --log keeps its output.
+            var log = post.LogFile is null ? "" : post.NoChroot ? $" >{Quote(post.LogFile)} 2>&1" : $" >\"$root\"{Quote(post.LogFile)} 2>&1";
+            var run = post.NoChroot
+                ? $"INSTALL_ROOT=\"$root\" {Quote(post.Interpreter)} {Quote(file)}{log}"
+                : $"cp {Quote(file)} \"$root/tmp/virt-appliance-post\"\nchroot \"$root\" {Quote(post.Interpreter)} /tmp/virt-appliance-post{log}";
+            script.Append(post.ErrorOnFail
+                ? $"{run}\n"
+                : $"{run} || echo \"warning: the %post script at {post.Location} failed (exit $?); without --erroronfail the build goes on\" >&2\n");
+            if (!post.NoChroot)
+                script.Append("rm -f \"$root/tmp/virt-appliance-post\"\n");
         }
 
         // Nothing that makes one machine differ from another stays in the image: the guest makes its own on first
@@ -123,7 +120,7 @@ internal static class RootScript
             step identity
             rm -f "$root"/etc/ssh/ssh_host_*
             rm -f "$root/etc/ssl/private/ssl-cert-snakeoil.key" "$root/etc/ssl/certs/ssl-cert-snakeoil.pem"
-            echo localhost >"$root/etc/hostname"
+            echo {Quote(kickstart.Hostname ?? "localhost")} >"$root/etc/hostname"
             printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
             : >"$root/etc/machine-id"
             rm -f "$root/var/lib/dbus/machine-id" "$root/var/lib/systemd/random-seed"

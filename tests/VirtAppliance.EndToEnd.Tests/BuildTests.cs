@@ -1,0 +1,135 @@
+using System.Xml.Linq;
+using Shouldly;
+using Xunit;
+
+namespace VirtAppliance.EndToEnd.Tests;
+
+/// <summary>
+/// build, for real: the small recipe (tests/fixtures/recipes/hello) through mmdebstrap from Debian's archive, Puppet
+/// inside the new root, the kickstart's partitions on raw disks; the result packs, installs, boots under TCG and shows
+/// on its console what Puppet made at build and at first boot. A rebuild gives the same digests; a rebuilt 1.1 updates
+/// the VM and the user disk's data is still there.
+/// </summary>
+public class BuildTests
+{
+    private static readonly string HelloRecipe = Path.Combine(CliRunner.RepositoryRoot, "tests", "fixtures", "recipes", "hello");
+
+    [Fact]
+    public async Task A_recipe_builds_reproducibly_boots_with_Puppets_result_and_a_rebuilt_version_updates_keeping_the_user_disk()
+    {
+        using var work = new TemporaryFolder();
+        var recipe = CopyRecipe(work.Path, "recipe");
+        var root = Path.Combine(work.Path, "store");
+        var vm = $"va-e2e-build-{Guid.NewGuid().ToString("N")[..6]}";
+
+        // When the recipe is built twice into two folders
+        var first = await Cli(root, "build", recipe, "-o", Path.Combine(work.Path, "first"), "--json");
+        first.ExitCode.ShouldBe(0, first.ToString());
+        var second = await Cli(root, "build", recipe, "-o", Path.Combine(work.Path, "second"));
+        second.ExitCode.ShouldBe(0, second.ToString());
+
+        // Then both have the same disk digests (fixed times, UUIDs, seeds), and the descriptor lists the packages
+        var firstDisks = Checksums(Path.Combine(work.Path, "first"));
+        firstDisks.Keys.ShouldBe(["system", "data"]);
+        Checksums(Path.Combine(work.Path, "second")).ShouldBe(firstDisks);
+        second.Stderr.ShouldContain("build: [2/5] root:");
+        var packages = XDocument.Load(Path.Combine(work.Path, "first", "appliance.xml")).Descendants().Where(element => element.Name.LocalName == "package").ToList();
+        packages.ShouldContain(package => (string?)package.Attribute("name") == "puppet");
+        packages.ShouldContain(package => ((string?)package.Attribute("name") ?? "").StartsWith("linux-image-", StringComparison.Ordinal));
+
+        try
+        {
+            // When it is packed, installed and deployed with a site value
+            (await Cli(root, "pack", Path.Combine(work.Path, "first"), "-o", Path.Combine(work.Path, "hello-1.0.vapp"))).ExitCode.ShouldBe(0);
+            (await Cli(root, "install", Path.Combine(work.Path, "hello-1.0.vapp"), "--allow-unsigned")).ExitCode.ShouldBe(0);
+            var deploy = await Cli(root, "deploy", "hello-recipe", "--name", vm, "--set", "greeting=bonjour");
+            deploy.ExitCode.ShouldBe(0, deploy.ToString());
+
+            // Then the guest shows Puppet's build-phase file, the %post file, the kickstart's timezone, and Puppet's
+            // first-boot run with the site's value; the user disk's partition is mounted
+            var console = Console(root, vm);
+            console.ShouldContain("virt-appliance: puppet applied in ");
+            console.ShouldContain("hello: built=made by puppet at build\n");
+            console.ShouldContain("hello: post=written by %post\n");
+            console.ShouldContain($"hello: greeting=bonjour from {vm}\n");
+            console.ShouldContain("hello: timezone=Etc/UTC\n");
+            console.ShouldContain("hello: boots=1\n");
+
+            // When version 1.1 of the recipe (Puppet writes something else at build) is built and the VM updated to it
+            await ReplaceAsync(Path.Combine(recipe, "appliance.xml"), "<name version=\"1.0\"", "<name version=\"1.1\"");
+            await ReplaceAsync(Path.Combine(recipe, "puppet", "modules", "hello", "manifests", "init.pp"), "made by puppet at build", "made by puppet at build of 1.1");
+            var rebuilt = await Cli(root, "build", recipe, "-o", Path.Combine(work.Path, "rebuilt"));
+            rebuilt.ExitCode.ShouldBe(0, rebuilt.ToString());
+            Checksums(Path.Combine(work.Path, "rebuilt"))["system"].ShouldNotBe(firstDisks["system"]);
+            (await Cli(root, "pack", Path.Combine(work.Path, "rebuilt"), "-o", Path.Combine(work.Path, "hello-1.1.vapp"))).ExitCode.ShouldBe(0);
+            (await Cli(root, "install", Path.Combine(work.Path, "hello-1.1.vapp"), "--allow-unsigned")).ExitCode.ShouldBe(0);
+            var update = await Cli(root, "update", vm, "--to", "1.1");
+            update.ExitCode.ShouldBe(0, update.ToString());
+
+            // Then the new system disk's Puppet ran again with the kept site value, and the user disk kept its count
+            var updated = Console(root, vm);
+            updated.ShouldContain("hello: built=made by puppet at build of 1.1\n");
+            updated.ShouldContain($"hello: greeting=bonjour from {vm}\n");
+            updated.ShouldContain("hello: boots=2\n");
+        }
+        finally
+        {
+            await Cli(root, "undeploy", vm, "--delete-data");
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_kickstart_line_is_refused_with_its_file_line_and_column_and_nothing_is_written()
+    {
+        using var work = new TemporaryFolder();
+        var recipe = CopyRecipe(work.Path, "recipe");
+        await ReplaceAsync(Path.Combine(recipe, "hello.ks"), "timezone Etc/UTC --utc", "timezone Etc/UTC --utc\nautopart");
+        var output = Path.Combine(work.Path, "out");
+
+        var result = await Cli(Path.Combine(work.Path, "store"), "build", recipe, "-o", output);
+
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Stderr.ShouldContain($"{Path.Combine(recipe, "hello.ks")}:10:1: error:");
+        result.Stderr.ShouldContain("the recipe is not valid");
+        Directory.Exists(output).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_package_the_archive_does_not_have_is_named_and_the_output_folder_is_left_alone()
+    {
+        using var work = new TemporaryFolder();
+        var recipe = CopyRecipe(work.Path, "recipe");
+        await ReplaceAsync(Path.Combine(recipe, "hello.ks"), "%packages --excludedocs\n", "%packages --excludedocs\nno-such-package-va\n");
+        var output = Path.Combine(work.Path, "out");
+
+        var result = await Cli(Path.Combine(work.Path, "store"), "build", recipe, "-o", output);
+
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Stderr.ShouldContain("%packages names packages the repositories do not have: no-such-package-va");
+        Directory.Exists(output).ShouldBeFalse();
+        Directory.GetFileSystemEntries(work.Path).Select(Path.GetFileName).ShouldNotContain(name => name!.StartsWith(".out.build-", StringComparison.Ordinal));
+    }
+
+    private static string CopyRecipe(string parent, string name)
+    {
+        var target = Path.Combine(parent, name);
+        Tools.Run("cp", "-r", HelloRecipe, target);
+        return target;
+    }
+
+    private static Dictionary<string, string> Checksums(string appliance) =>
+        XDocument.Load(Path.Combine(appliance, "appliance.xml")).Descendants("disk")
+            .ToDictionary(disk => (string)disk.Attribute("id")!, disk => disk.Element("checksum")!.Value);
+
+    private static async Task ReplaceAsync(string path, string from, string to)
+    {
+        var text = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+        text.ShouldContain(from);
+        await File.WriteAllTextAsync(path, text.Replace(from, to, StringComparison.Ordinal), TestContext.Current.CancellationToken);
+    }
+
+    private static Task<CliResult> Cli(string root, params string[] args) => CliRunner.InStoreAsync(root, args);
+
+    private static string Console(string root, string vm) =>
+        File.ReadAllText(Path.Combine(root, "instances", vm, "console.log")).Replace("\r", "", StringComparison.Ordinal);
+}
