@@ -3,6 +3,8 @@
 #   host      the log server (name or address)
 #   port      its port (514 by default)
 #   protocol  tcp (RFC 6587 framing, rsyslog's "@@") or udp ("@")
+# Their values are this module's data (data/common.yaml), so a site adds the class by name
+# (`include syslog_forward`); a site that declares classes itself can pass them as parameters.
 class syslog_forward (
   String[1]           $host,
   Integer[1, 65535]   $port     = 514,

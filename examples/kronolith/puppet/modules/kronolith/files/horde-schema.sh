@@ -13,7 +13,12 @@ versions() { dpkg-query --showformat='${Package} ${Version}\n' --show 'php-horde
 case "$1" in
   check) versions | cmp -s - "$stamp" ;;
   migrate)
-    /usr/bin/php -d error_reporting=24575 -d display_errors=stderr /usr/bin/horde-db-migrate
+    # Kronolith's migration 18 (categories to tags) needs the content (Rampage) tables, and
+    # horde-db-migrate goes by name (kronolith before content) and by default carries on
+    # after an error with exit status 0: content first, and stop at the first error.
+    migrate() { /usr/bin/php -d error_reporting=24575 -d display_errors=stderr /usr/bin/horde-db-migrate --halt-on-error "$@"; }
+    migrate content
+    migrate
     versions > "$stamp.new" && mv "$stamp.new" "$stamp" ;;
   *) echo "usage: $0 check|migrate" >&2; exit 2 ;;
 esac
