@@ -1,6 +1,6 @@
 # The two commands that matter: `make demo` and `make test`. Each installs what it needs.
 SHELL := /bin/bash
-.PHONY: all prereqs build demo test bench clean
+.PHONY: all prereqs build demo demo-kronolith test bench clean
 
 all: build
 
@@ -12,6 +12,9 @@ build:
 
 demo: prereqs
 	./virt-appliance demo
+
+demo-kronolith: prereqs
+	scripts/demo-kronolith.sh
 
 test: prereqs
 	scripts/test.sh

@@ -16,6 +16,8 @@ packages=(
   mmdebstrap
   # build: partition tables (sfdisk), Puppet for "puppet parser validate" of recipes
   fdisk puppet
+  # the Kronolith example's end-to-end test: a real SMTP server on the loopback
+  python3-aiosmtpd
   # a real terminal for the test of deploy's prompt
   tmux
 )

@@ -160,8 +160,9 @@ public static class RecipeBuilder
             ["LC_ALL"] = "C.UTF-8",
             ["DEBIAN_FRONTEND"] = "noninteractive",
         };
-        // One build at a time fills the shared package cache.
-        using var cacheLock = await FileLock.AcquireAsync(Path.Combine(options.CacheFolder, ".lock"), "the package cache", TimeSpan.FromHours(1), TimeProvider.System, cancellationToken)
+        // One build at a time fills the shared package cache. The lock lives beside the cache, not in it: the cache is
+        // copied into the root and back, and a lock file copied back would be a new file nobody holds.
+        using var cacheLock = await FileLock.AcquireAsync(options.CacheFolder.TrimEnd('/') + ".lock", "the package cache", TimeSpan.FromHours(1), TimeProvider.System, cancellationToken)
             .ConfigureAwait(false);
         var result = await ExternalTool.RunUncheckedAsync("mmdebstrap", args, environment, cancellationToken: cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(log, result.Stdout + result.Stderr, cancellationToken).ConfigureAwait(false);
@@ -170,7 +171,7 @@ public static class RecipeBuilder
     }
 
     /// <summary>Finds what in the recipe made mmdebstrap fail: a package, Puppet's run, a %post script, a setting.</summary>
-    private static RecipeBuildException RootFailure(Recipe recipe, string output, string log)
+    private static VirtApplianceException RootFailure(Recipe recipe, string output, string log)
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var missing = lines.Where(line => line.StartsWith("E: Unable to locate package ", StringComparison.Ordinal))
@@ -186,9 +187,14 @@ public static class RecipeBuilder
             || line.StartsWith("E:", StringComparison.Ordinal)).ToList();
         if (details.Count == 0)
             details = [.. after.TakeLast(15)];
+        if (step is null)
+        {
+            // Before our first step: the archive, the network, the cache or mmdebstrap itself, not the recipe.
+            return new VirtApplianceException($"mmdebstrap could not make the root tree: {string.Join(" / ", details.TakeLast(3))}")
+            { Hint = $"check the repositories can be reached and the disk has room; the whole log is {log} (build --keep-work keeps it)" };
+        }
         var message = step switch
         {
-            null => "mmdebstrap could not make the root tree",
             "puppet" => "Puppet's build-phase run of puppet/manifests/site.pp failed",
             _ when step.StartsWith("post ", StringComparison.Ordinal) => $"the %post script at {step.Split(' ', 3)[2]} failed",
             "settings" => $"{recipe.Kickstart.Path}: applying the kickstart's settings (timezone, lang, keyboard, root password) failed",

@@ -96,14 +96,11 @@ class kronolith::database {
       require => File["/var/lib/postgresql/${ver}"],
       before  => Service["postgresql@${ver}-${cluster}"],
     }
-    # --job-mode=ignore-dependencies: the unit is ordered after network.target, and the boot
-    # phase may itself run before the network (a plain start would wait for it: deadlock).
-    # PostgreSQL listens on its Unix socket only and needs no network.
+    # Enabled here, not by the kickstart: started by systemd before this ran, the calendar
+    # would answer unconfigured. PostgreSQL listens on its Unix socket only.
     service { "postgresql@${ver}-${cluster}":
       ensure    => running,
       enable    => true,
-      start     => "/bin/systemctl start --job-mode=ignore-dependencies postgresql@${ver}-${cluster}.service",
-      restart   => "/bin/systemctl restart --job-mode=ignore-dependencies postgresql@${ver}-${cluster}.service",
       subscribe => File["${confdir}/postgresql.conf", "${confdir}/pg_hba.conf", "${confdir}/pg_ident.conf"],
       require   => File['/var/run/postgresql', "${confdir}/start.conf", "${confdir}/pg_ctl.conf", "${confdir}/environment"],
     }

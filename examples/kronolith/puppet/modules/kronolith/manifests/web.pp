@@ -42,12 +42,10 @@ class kronolith::web {
   }
 
   if $phase == 'boot' {
-    # Ordered after network.target like PostgreSQL: see kronolith::database.
+    # Enabled and started only now, configured: port 80 open means the calendar answers.
     service { 'apache2':
       ensure    => running,
       enable    => true,
-      start     => '/bin/systemctl start --job-mode=ignore-dependencies apache2.service',
-      restart   => '/bin/systemctl restart --job-mode=ignore-dependencies apache2.service',
       subscribe => [
         File['/etc/apache2/ports.conf', '/etc/apache2/sites-available/kronolith.conf',
           '/etc/apache2/sites-enabled/kronolith.conf', '/etc/apache2/sites-enabled/000-default.conf'],
