@@ -25,7 +25,7 @@ va list --json | grep -q '"name": "kronolith"' || va install "$demo/kronolith-1.
 say "3. a mail server on 127.0.0.1:$smtp_port (the VM reaches it as 10.0.2.2), mail kept in $demo/mail"
 mkdir -p "$demo/mail"
 if ! (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; then
-  nohup python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$demo/mail" \
+  nohup /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$demo/mail" \
     >"$demo/smtp.log" 2>&1 &
   echo "aiosmtpd started (pid $!)"
 fi
@@ -42,7 +42,7 @@ else
     --set mail_host=10.0.2.2 --set "mail_port=$smtp_port" --set notify_email=admin@example.org --values "$demo/admin.yaml"
 fi
 
-port=$(va vms --json | python3 -c '
+port=$(va vms --json | /usr/bin/python3 -c '
 import json, sys
 for vm in json.load(sys.stdin):
     if vm["name"] == sys.argv[1]:
