@@ -54,6 +54,7 @@ internal static class SitePuppetPlan
         var backup = pendingDisk + ".previous";
         File.Delete(backup);
         var copied = false;
+        bool? hadPending = null;
 
         var plan = new Plan(operation, context.Settings.Hooks);
         plan.Add("copy", () =>
@@ -67,15 +68,16 @@ internal static class SitePuppetPlan
         });
         plan.Add("disk", async token =>
         {
-            if (File.Exists(pendingDisk))
+            hadPending = File.Exists(pendingDisk);
+            if (hadPending == true)
                 File.Copy(pendingDisk, backup);
             await SiteConfig.WriteAsync(descriptor, values, record.Name, record.Uuid, record.ConfigGeneration + 1, pendingDisk,
                 SiteConfig.PuppetOf(record, next), token).ConfigureAwait(false);
         }, () =>
         {
-            if (File.Exists(backup))
+            if (hadPending == true && File.Exists(backup))
                 File.Move(backup, pendingDisk, overwrite: true);
-            else
+            else if (hadPending == false)
                 File.Delete(pendingDisk);
         });
         plan.Add("record", token => context.Index.SaveInstanceAsync(staged, token), () => context.Index.SaveInstanceAsync(record, CancellationToken.None));

@@ -12,6 +12,6 @@ public sealed record InstancePrevious(string Version, string Release, string Pac
     /// <summary>Its site values (not passwords).</summary>
     public IReadOnlyDictionary<string, string> SiteValues { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>The site's Puppet modules on that config disk.</summary>
-    public IReadOnlyList<SiteModule> SitePuppet { get; init; } = [];
+    /// <summary>The site's Puppet modules on that config disk (a list, as the index reads it back).</summary>
+    public IReadOnlyList<SiteModule> SitePuppet { get; init; } = new List<SiteModule>();
 }
