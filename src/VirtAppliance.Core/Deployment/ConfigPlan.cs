@@ -71,11 +71,14 @@ internal static class ConfigPlan
             if (restarting)
                 await context.Power.StopAsync(name, force: false, token).ConfigureAwait(false);
         }, () => context.RestartIfItRanAsync(record, restarting));
-        plan.Add("disk", () => File.Move(record.PendingConfigDisk, applied.ConfigDisk!), () =>
+        // Rendered again from what is pending rather than moved: the pending disk may have been staged before an update
+        // took the generation it was made for, and a guest applies a configuration only under an instance id it has not seen.
+        plan.Add("disk", async token =>
         {
-            if (File.Exists(applied.ConfigDisk))
-                File.Move(applied.ConfigDisk!, record.PendingConfigDisk);
-        });
+            var values = await SiteConfig.CurrentAsync(record, descriptor, pending: true, token).ConfigureAwait(false);
+            await SiteConfig.WriteAsync(descriptor, values, name, record.Uuid, generation, applied.ConfigDisk!, SiteConfig.PuppetOf(record, applied.SitePuppet), token)
+                .ConfigureAwait(false);
+        }, () => File.Delete(applied.ConfigDisk!));
         plan.Add("define", () => hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, applied)), () => hypervisor.Define(previousXml));
         plan.Add("record", token => context.Index.SaveInstanceAsync(applied, token), () => context.Index.SaveInstanceAsync(record, CancellationToken.None));
         plan.Add("start", () =>
@@ -88,6 +91,7 @@ internal static class ConfigPlan
             if (restarting)
                 await context.Power.WaitHealthyAsync(applied, descriptor, context.Progress, token).ConfigureAwait(false);
         });
+        plan.Add("drop pending", () => File.Delete(record.PendingConfigDisk));
         // A VM that keeps running on the old disk until its next start still has it open.
         if (!wasRunning || restarting)
             plan.Add("tidy", () =>

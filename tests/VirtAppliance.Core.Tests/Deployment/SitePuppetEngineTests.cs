@@ -172,6 +172,26 @@ public sealed class SitePuppetEngineTests : EngineTest
     }
 
     [Fact]
+    public async Task A_module_staged_before_an_update_is_applied_after_it_under_an_instance_id_the_guest_has_not_seen()
+    {
+        // Given a module pending when the VM is updated (the update takes generation 2)
+        await DeployedAsync();
+        await EngineAppliance.InstallAsync(Folder, Store, "2.0", configured: true);
+        await Service().ConfigPuppetAddAsync("web", SiteNote(), [], SiteModuleKind.Addition, Ct);
+        await Service().UpdateAsync("web", "2.0", null, null, null, Ct);
+
+        // When
+        await Service().ConfigApplyAsync("web", restart: true, null, null, Ct);
+
+        // Then
+        var record = await FindAsync("web");
+        record.ConfigGeneration.ShouldBe(3);
+        IsoFile(record.ConfigDisk!, "/meta-data").ShouldContain(ConfigDisk.NewInstanceId(record.Uuid, 3));
+        Classes(record.ConfigDisk!).ShouldBe(["site_note"]);
+        File.Exists(record.PendingConfigDisk).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Puppet_remove_then_apply_takes_the_module_off_the_disk_and_out_of_the_VMs_folder()
     {
         // Given
