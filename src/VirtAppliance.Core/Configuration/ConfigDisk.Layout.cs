@@ -10,6 +10,7 @@ namespace VirtAppliance.Core.Configuration;
 public static partial class ConfigDisk
 {
     private const UnixFileMode Public = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode Executable = Public | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
@@ -46,7 +47,32 @@ public static partial class ConfigDisk
             entries.Add(("stateless/rwtab", Utf8(StatelessTabs.Rwtab(stateless)), Public));
             entries.Add(("stateless/statetab", Utf8(StatelessTabs.Statetab(stateless)), Public));
         }
+        if (spec.Puppet.Count > 0)
+            entries.AddRange(PuppetEntries(spec.Puppet));
         return entries;
+    }
+
+    /// <summary><c>puppet/modules/&lt;name&gt;/…</c> for each module, then <c>puppet/classes</c>: one class a line, in the order added.</summary>
+    private static IEnumerable<(string Path, byte[] Content, UnixFileMode Mode)> PuppetEntries(IReadOnlyList<SiteModuleSource> modules)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var classes = new StringBuilder("# The site's Puppet classes (virt-appliance config VM puppet), included after the appliance's manifest.\n");
+        foreach (var (module, folder) in modules)
+        {
+            if (!SitePuppet.IsModuleName(module.Name) || !names.Add(module.Name))
+                throw new InvalidInputException($"site Puppet module '{module.Name}' is not a module name or is there twice") { Hint = "add each module once: virt-appliance config VM puppet add DIR" };
+            var files = SitePuppet.Files(folder).Select(file => (file.Relative, Content: File.ReadAllBytes(file.Full), file.Executable)).ToList();
+            if (SitePuppet.Digest(files) != module.Digest)
+                throw new IntegrityException($"{folder} no longer holds site Puppet module {module.Name} as added (sha256 {module.ShortDigest}…)")
+                {
+                    Hint = $"add the module again: virt-appliance config VM puppet add DIR/{module.Name}",
+                };
+            foreach (var (relative, content, executable) in files)
+                yield return ($"puppet/modules/{module.Name}/{relative}", content, executable ? Executable : Public);
+            foreach (var cls in module.Classes)
+                classes.Append(cls).Append('\n');
+        }
+        yield return ("puppet/classes", Utf8(classes.ToString()), Public);
     }
 
     private static async Task WriteEntryAsync(string root, (string Path, byte[] Content, UnixFileMode Mode) entry, CancellationToken cancellationToken)

@@ -33,6 +33,8 @@ public static partial class ConfigDisk
     /// <item><c>secrets.json</c>: the password values, mode 0600.</item>
     /// <item><c>machine-id</c>: the machine UUID as 32 lower-case hex digits.</item>
     /// <item><c>stateless/rwtab</c>, <c>stateless/statetab</c>: only when <see cref="ConfigDiskSpec.Stateless"/> is given.</item>
+    /// <item><c>puppet/modules/&lt;name&gt;/…</c> and <c>puppet/classes</c>: the site's Puppet modules and the classes to include, one a line
+    /// (only when <see cref="ConfigDiskSpec.Puppet"/> has any).</item>
     /// </list>
     /// </summary>
     /// <exception cref="InvalidInputException">A rendered file's path or mode, the host name, the instance id or the MAC address cannot go onto the disk.</exception>

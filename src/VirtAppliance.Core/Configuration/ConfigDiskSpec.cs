@@ -17,4 +17,11 @@ public sealed record ConfigDiskSpec(
     IReadOnlyList<RenderedFile> Files,
     SiteValues Values,
     string? MacAddress,
-    StatelessLayout? Stateless);
+    StatelessLayout? Stateless)
+{
+    /// <summary>
+    /// The site's Puppet modules, in the order added: their files go to <c>puppet/modules/&lt;name&gt;/</c>, their classes to
+    /// <c>puppet/classes</c>. Each folder must still hold what its module's digest says.
+    /// </summary>
+    public IReadOnlyList<SiteModuleSource> Puppet { get; init; } = [];
+}

@@ -29,7 +29,8 @@ internal static class ConfigPlan
         var running = await SiteConfig.CurrentAsync(record, descriptor, pending: false, cancellationToken).ConfigureAwait(false);
         var current = record.PendingValues is null ? running : await SiteConfig.CurrentAsync(record, descriptor, pending: true, cancellationToken).ConfigureAwait(false);
         var next = current.With(SiteValueInput.ParseAssignments(set), unset);
-        await SiteConfig.WriteAsync(descriptor, next, record.Name, record.Uuid, record.ConfigGeneration + 1, record.PendingConfigDisk, cancellationToken).ConfigureAwait(false);
+        await SiteConfig.WriteAsync(descriptor, next, record.Name, record.Uuid, record.ConfigGeneration + 1, record.PendingConfigDisk,
+            SiteConfig.PuppetOf(record, record.PendingSitePuppet ?? record.SitePuppet), cancellationToken).ConfigureAwait(false);
         var staged = record with { PendingValues = SiteConfig.Recorded(next) };
         await context.Index.SaveInstanceAsync(staged, cancellationToken).ConfigureAwait(false);
         return View(staged, running, next);
@@ -49,7 +50,14 @@ internal static class ConfigPlan
         UpdatePlan.RequireDomain(hypervisor, record);
         var descriptor = await DescriptorOfAsync(context, record, cancellationToken).ConfigureAwait(false);
         var generation = record.ConfigGeneration + 1;
-        var applied = record with { ConfigGeneration = generation, SiteValues = pendingValues, PendingValues = null };
+        var applied = record with
+        {
+            ConfigGeneration = generation,
+            SiteValues = pendingValues,
+            PendingValues = null,
+            SitePuppet = record.PendingSitePuppet ?? record.SitePuppet,
+            PendingSitePuppet = null,
+        };
         var wasRunning = context.Power.IsRunning(name);
         var restarting = wasRunning && restart;
         var previousXml = hypervisor.GetXml(name, inactive: true);
@@ -63,11 +71,14 @@ internal static class ConfigPlan
             if (restarting)
                 await context.Power.StopAsync(name, force: false, token).ConfigureAwait(false);
         }, () => context.RestartIfItRanAsync(record, restarting));
-        plan.Add("disk", () => File.Move(record.PendingConfigDisk, applied.ConfigDisk!), () =>
+        // Rendered again from what is pending rather than moved: the pending disk may have been staged before an update
+        // took the generation it was made for, and a guest applies a configuration only under an instance id it has not seen.
+        plan.Add("disk", async token =>
         {
-            if (File.Exists(applied.ConfigDisk))
-                File.Move(applied.ConfigDisk!, record.PendingConfigDisk);
-        });
+            var values = await SiteConfig.CurrentAsync(record, descriptor, pending: true, token).ConfigureAwait(false);
+            await SiteConfig.WriteAsync(descriptor, values, name, record.Uuid, generation, applied.ConfigDisk!, SiteConfig.PuppetOf(record, applied.SitePuppet), token)
+                .ConfigureAwait(false);
+        }, () => File.Delete(applied.ConfigDisk!));
         plan.Add("define", () => hypervisor.Define(InstanceDisks.DomainXml(descriptor, choice, applied)), () => hypervisor.Define(previousXml));
         plan.Add("record", token => context.Index.SaveInstanceAsync(applied, token), () => context.Index.SaveInstanceAsync(record, CancellationToken.None));
         plan.Add("start", () =>
@@ -80,24 +91,29 @@ internal static class ConfigPlan
             if (restarting)
                 await context.Power.WaitHealthyAsync(applied, descriptor, context.Progress, token).ConfigureAwait(false);
         });
+        plan.Add("drop pending", () => File.Delete(record.PendingConfigDisk));
         // A VM that keeps running on the old disk until its next start still has it open.
         if (!wasRunning || restarting)
-            plan.Add("tidy", () => InstanceDisks.DeleteUnusedConfigDisks(applied));
+            plan.Add("tidy", () =>
+            {
+                InstanceDisks.DeleteUnusedConfigDisks(applied);
+                InstanceDisks.DeleteUnusedSiteModules(applied);
+            });
         await plan.RunAsync(cancellationToken).ConfigureAwait(false);
 
         var running = await SiteConfig.CurrentAsync(applied, descriptor, pending: false, cancellationToken).ConfigureAwait(false);
         return View(applied, running, null) with { Restarted = restarting };
     }
 
-    private static async Task<ApplianceDescriptor> DescriptorOfAsync(DeploymentContext context, InstanceRecord record, CancellationToken cancellationToken) =>
+    internal static async Task<ApplianceDescriptor> DescriptorOfAsync(DeploymentContext context, InstanceRecord record, CancellationToken cancellationToken) =>
         await context.TryLoadAsync(record, cancellationToken).ConfigureAwait(false)
         ?? throw new NotFoundException($"{record.ApplianceId}, which {record.Name} runs, is no longer installed, so its parameters are unknown")
         {
             Hint = $"install it again, or update {record.Name} to an installed version",
         };
 
-    private static ConfigView View(InstanceRecord record, SiteValues running, SiteValues? pending) =>
-        new(record.Name, record.ApplianceId, record.ConfigGeneration, record.PendingValues is not null,
+    internal static ConfigView View(InstanceRecord record, SiteValues running, SiteValues? pending) =>
+        new ConfigView(record.Name, record.ApplianceId, record.ConfigGeneration, record.PendingValues is not null,
             [.. running.Parameters.Select(parameter => new ConfigEntry(
                 parameter.Name,
                 parameter.Type.ToString().ToLowerInvariant(),
@@ -106,7 +122,11 @@ internal static class ConfigPlan
                 parameter.Type == ParameterType.Password && parameter.Default is not null ? SiteValues.Mask : parameter.Default,
                 running.IsDefault(parameter.Name),
                 running.IsSecret(parameter.Name),
-                pending is not null && pending[parameter.Name] != running[parameter.Name]))]);
+                pending is not null && pending[parameter.Name] != running[parameter.Name]))])
+        {
+            Puppet = record.SitePuppet,
+            PendingPuppet = record.PendingSitePuppet,
+        };
 
     private static string? Shown(SiteValues values, string name) =>
         values[name] is { } value ? (values.IsSecret(name) ? SiteValues.Mask : value) : null;

@@ -82,7 +82,7 @@ internal static class DeployPlan
                 context.Report($"deploying {name} from {installed.Id}");
                 var reused = kept is null ? null : await kept.MoveIntoAsync(folder, token).ConfigureAwait(false);
                 disks = await InstanceDisks.CreateAsync(installed, descriptor, choice, folder, keepUserDisks: reused, token).ConfigureAwait(false);
-                await SiteConfig.WriteAsync(descriptor, values, name, uuids[slot], 1, Path.Combine(folder, "config-1.iso"), token).ConfigureAwait(false);
+                await SiteConfig.WriteAsync(descriptor, values, name, uuids[slot], 1, Path.Combine(folder, "config-1.iso"), [], token).ConfigureAwait(false);
             }, () =>
             {
                 kept?.MoveBack(folder);

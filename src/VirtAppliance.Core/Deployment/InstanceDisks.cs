@@ -91,6 +91,18 @@ internal static class InstanceDisks
             File.Delete(disk);
     }
 
+    /// <summary>Deletes the copies of site Puppet modules that neither what runs, what is pending nor the rollback target uses.</summary>
+    public static void DeleteUnusedSiteModules(InstanceRecord kept)
+    {
+        var folder = Path.Combine(kept.Folder, "site-puppet");
+        if (!Directory.Exists(folder))
+            return;
+        var inUse = kept.SitePuppet.Concat(kept.PendingSitePuppet ?? []).Concat(kept.Previous?.SitePuppet ?? [])
+            .Select(kept.SiteModuleFolder).ToHashSet(StringComparer.Ordinal);
+        foreach (var copy in Directory.EnumerateDirectories(folder).Where(copy => !inUse.Contains(copy)))
+            Directory.Delete(copy, recursive: true);
+    }
+
     /// <summary>The libvirt definition of <paramref name="record"/>: the appliance's boot on this host, with the VM's own disks.</summary>
     public static string DomainXml(ApplianceDescriptor descriptor, HostChoice choice, InstanceRecord record)
     {

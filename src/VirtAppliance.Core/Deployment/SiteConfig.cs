@@ -63,13 +63,19 @@ internal static class SiteConfig
     }
 
     /// <summary>Renders the templates and writes the config disk of generation <paramref name="generation"/> to <paramref name="path"/>.</summary>
-    public static async Task WriteAsync(ApplianceDescriptor descriptor, SiteValues values, string vmName, Guid uuid, int generation, string path, CancellationToken cancellationToken)
+    /// <param name="puppet">The site's Puppet modules with the folders holding their files; none for an empty list.</param>
+    public static async Task WriteAsync(ApplianceDescriptor descriptor, SiteValues values, string vmName, Guid uuid, int generation, string path,
+        IReadOnlyList<SiteModuleSource> puppet, CancellationToken cancellationToken)
     {
         var files = await ConfigTemplates.RenderAsync(descriptor, values, cancellationToken).ConfigureAwait(false);
         var mac = descriptor.Devices.Interfaces > 0 ? DomainXml.InstanceOptions.MacAddressFor(uuid, 0) : null;
-        await ConfigDisk.WriteAsync(new ConfigDiskSpec(ConfigDisk.NewInstanceId(uuid, generation), vmName, uuid, files, values, mac, descriptor.Stateless),
-            path, cancellationToken).ConfigureAwait(false);
+        await ConfigDisk.WriteAsync(new ConfigDiskSpec(ConfigDisk.NewInstanceId(uuid, generation), vmName, uuid, files, values, mac, descriptor.Stateless)
+            { Puppet = puppet }, path, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The site modules of <paramref name="record"/> with its own copies of their files.</summary>
+    public static IReadOnlyList<SiteModuleSource> PuppetOf(InstanceRecord record, IReadOnlyList<SiteModule> modules) =>
+        [.. modules.Select(module => new SiteModuleSource(module, record.SiteModuleFolder(module)))];
 
     /// <summary>The values the index keeps: those set that are not passwords.</summary>
     public static IReadOnlyDictionary<string, string> Recorded(SiteValues values) =>

@@ -71,7 +71,8 @@ internal static class UpdatePlan
         {
             disks = await InstanceDisks.CreateAsync(target, descriptor, choice, record.Folder,
                 keepUserDisks: [.. record.Disks.Where(disk => disk.Role == DiskRole.User)], token).ConfigureAwait(false);
-            await SiteConfig.WriteAsync(descriptor, values, name, record.Uuid, generation, record.ConfigDiskOf(generation), token).ConfigureAwait(false);
+            await SiteConfig.WriteAsync(descriptor, values, name, record.Uuid, generation, record.ConfigDiskOf(generation),
+                SiteConfig.PuppetOf(record, record.SitePuppet), token).ConfigureAwait(false);
             // The new version writes to a layer over each user disk until it is healthy: a version that fails leaves no write behind.
             if (wasRunning)
                 trialDisks = await UserDataLayer.AddAsync(disks, token).ConfigureAwait(false);
@@ -97,6 +98,7 @@ internal static class UpdatePlan
                 {
                     ConfigGeneration = record.ConfigGeneration,
                     SiteValues = record.SiteValues,
+                    SitePuppet = record.SitePuppet,
                 },
                 Forwards = forwards,
                 SiteValues = SiteConfig.Recorded(values),
@@ -139,6 +141,7 @@ internal static class UpdatePlan
         {
             InstanceDisks.DeleteUnusedOverlays(updated, record.Previous?.Disks ?? []);
             InstanceDisks.DeleteUnusedConfigDisks(updated);
+            InstanceDisks.DeleteUnusedSiteModules(updated);
         });
 
         try
@@ -182,9 +185,11 @@ internal static class UpdatePlan
             {
                 ConfigGeneration = record.ConfigGeneration,
                 SiteValues = record.SiteValues,
+                SitePuppet = record.SitePuppet,
             },
             ConfigGeneration = previous.ConfigGeneration,
             SiteValues = previous.SiteValues,
+            SitePuppet = previous.SitePuppet,
         };
         context.Report($"{name}: returning from {record.ApplianceId} to {back.ApplianceId}");
         var plan = new Plan($"rollback {name}", context.Settings.Hooks);

@@ -363,7 +363,9 @@ public static class RecipeBuilder
         var provenance = new XElement(BuildNamespace + "build",
             new XAttribute("recipe", Path.GetFileName(recipe.Folder)),
             new XAttribute("kickstart", Path.GetFileName(recipe.Kickstart.Path)),
-            packages.Select(package => new XElement(BuildNamespace + "package", new XAttribute("name", package.Name), new XAttribute("version", package.Version))));
+            packages.Select(package => new XElement(BuildNamespace + "package", new XAttribute("name", package.Name), new XAttribute("version", package.Version))),
+            // The appliance's own Puppet modules: a site's module may not take one of their names (config VM puppet add).
+            PuppetModuleNames(recipe).Select(module => new XElement(BuildNamespace + "puppet-module", new XAttribute("name", module))));
         return descriptor with
         {
             Disks = [.. descriptor.Disks.Select(disk =>
@@ -375,6 +377,23 @@ public static class RecipeBuilder
             Extensions = [.. descriptor.Extensions.Where(extension => extension.Name.Namespace != BuildNamespace), provenance],
         };
     }
+
+    /// <summary>
+    /// The names of the Puppet modules a recipe-built appliance carries (its build provenance); null when the descriptor does not say
+    /// (not built by a recipe, or by a release that did not record them).
+    /// </summary>
+    public static IReadOnlyList<string>? PuppetModulesOf(ApplianceDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var build = descriptor.Extensions.FirstOrDefault(extension => extension.Name == BuildNamespace + "build");
+        var modules = build?.Elements(BuildNamespace + "puppet-module").Select(module => (string?)module.Attribute("name")).OfType<string>().ToList();
+        return modules is { Count: > 0 } ? modules : null;
+    }
+
+    private static IEnumerable<string> PuppetModuleNames(Recipe recipe) =>
+        recipe.PuppetFolder is { } puppet && Directory.Exists(Path.Combine(puppet, "modules"))
+            ? Directory.EnumerateDirectories(Path.Combine(puppet, "modules")).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)
+            : [];
 
     private static async Task<string> Sha256Async(string file, CancellationToken cancellationToken)
     {

@@ -207,6 +207,30 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         return await ConfigPlan.ApplyAsync(new DeploymentContext(store, index, hypervisor, settings.With(options), progress), record, restart, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Adds a site's Puppet module (the folder; its name is the module's) to a VM, or replaces the module of that name: checked first
+    /// (manifests parsed by Puppet, the classes defined, no name of the appliance's own modules), copied into the VM's folder,
+    /// written to the pending config disk. It waits for <see cref="ConfigApplyAsync"/>.
+    /// </summary>
+    /// <param name="classes">The classes the VM's node includes; none for the module's own class (its name).</param>
+    public async Task<ConfigView> ConfigPuppetAddAsync(string name, string moduleFolder, IReadOnlyList<string> classes, SiteModuleKind kind, CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        using var hypervisor = connector.Open(record.Uri, readOnly: true);
+        return await SitePuppetPlan.AddAsync(new DeploymentContext(store, index, hypervisor, settings, null), record, moduleFolder, classes, kind, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a site's Puppet module from a VM; it waits for <see cref="ConfigApplyAsync"/>.</summary>
+    public async Task<ConfigView> ConfigPuppetRemoveAsync(string name, string module, CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        using var hypervisor = connector.Open(record.Uri, readOnly: true);
+        return await SitePuppetPlan.RemoveAsync(new DeploymentContext(store, index, hypervisor, settings, null), record, module, cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task<InstanceRecord> FindAsync(StoreIndex index, string name, CancellationToken cancellationToken) =>
         await FindAsync(index, name, null, cancellationToken).ConfigureAwait(false);
 

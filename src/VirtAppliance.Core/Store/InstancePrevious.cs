@@ -1,3 +1,5 @@
+using VirtAppliance.Core.Configuration;
+
 namespace VirtAppliance.Core.Store;
 
 /// <summary>What an instance ran before an update: enough to return to it.</summary>
@@ -9,4 +11,7 @@ public sealed record InstancePrevious(string Version, string Release, string Pac
 
     /// <summary>Its site values (not passwords).</summary>
     public IReadOnlyDictionary<string, string> SiteValues { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The site's Puppet modules on that config disk (a list, as the index reads it back).</summary>
+    public IReadOnlyList<SiteModule> SitePuppet { get; init; } = new List<SiteModule>();
 }

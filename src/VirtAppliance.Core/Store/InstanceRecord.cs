@@ -1,3 +1,4 @@
+using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.DomainXml;
 
 namespace VirtAppliance.Core.Store;
@@ -34,6 +35,19 @@ public sealed record InstanceRecord(
 
     /// <summary>Values set with 'config set' and not applied yet (passwords only in config-pending.iso); null when nothing is pending.</summary>
     public IReadOnlyDictionary<string, string>? PendingValues { get; init; }
+
+    /// <summary>The site's Puppet modules it runs with (on its config disk), in the order added; their files are in <see cref="SiteModuleFolder"/>.</summary>
+    public IReadOnlyList<SiteModule> SitePuppet { get; init; } = [];
+
+    /// <summary>The site's Puppet modules as 'config puppet add/remove' left them, not applied yet; null when they are not changed.</summary>
+    public IReadOnlyList<SiteModule>? PendingSitePuppet { get; init; }
+
+    /// <summary>The VM's own copy of a site module's files: ROOT/instances/VM/site-puppet/NAME-DIGEST12.</summary>
+    public string SiteModuleFolder(SiteModule module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        return System.IO.Path.Combine(Folder, "site-puppet", $"{module.Name}-{module.ShortDigest}");
+    }
 
     /// <summary>The config disk it runs, or null for none.</summary>
     public string? ConfigDisk => ConfigGeneration == 0 ? null : ConfigDiskOf(ConfigGeneration);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
+using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 
@@ -71,6 +72,11 @@ internal sealed class StoreIndex : IDisposable
         ALTER TABLE instances ADD COLUMN site_values TEXT NOT NULL DEFAULT '{}';
         ALTER TABLE instances ADD COLUMN config_generation INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE instances ADD COLUMN pending_values TEXT;
+        """,
+        // The site's Puppet modules (name, kind, classes, digest; the files in the VM's folder), applied and pending.
+        """
+        ALTER TABLE instances ADD COLUMN site_puppet TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE instances ADD COLUMN pending_site_puppet TEXT;
         """,
     ];
 
@@ -222,9 +228,9 @@ internal sealed class StoreIndex : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT OR REPLACE INTO instances (name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at,
-                previous, previous_version, previous_release, forwards, site_values, config_generation, pending_values)
+                previous, previous_version, previous_release, forwards, site_values, config_generation, pending_values, site_puppet, pending_site_puppet)
             VALUES ($name, $uuid, $appliance, $version, $release, $sha, $uri, $folder, $network, $virt, $disks, $created, $previous, $previousVersion, $previousRelease,
-                $forwards, $siteValues, $configGeneration, $pendingValues)
+                $forwards, $siteValues, $configGeneration, $pendingValues, $sitePuppet, $pendingSitePuppet)
             """;
         command.Parameters.AddWithValue("$name", record.Name);
         command.Parameters.AddWithValue("$uuid", record.Uuid.ToString());
@@ -245,6 +251,8 @@ internal sealed class StoreIndex : IDisposable
         command.Parameters.AddWithValue("$siteValues", JsonSerializer.Serialize(record.SiteValues, Json));
         command.Parameters.AddWithValue("$configGeneration", record.ConfigGeneration);
         command.Parameters.AddWithValue("$pendingValues", record.PendingValues is null ? DBNull.Value : JsonSerializer.Serialize(record.PendingValues, Json));
+        command.Parameters.AddWithValue("$sitePuppet", JsonSerializer.Serialize(record.SitePuppet, Json));
+        command.Parameters.AddWithValue("$pendingSitePuppet", record.PendingSitePuppet is null ? DBNull.Value : JsonSerializer.Serialize(record.PendingSitePuppet, Json));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -259,7 +267,7 @@ internal sealed class StoreIndex : IDisposable
     private async Task<List<InstanceRecord>> QueryInstancesAsync(string where, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at, previous, forwards, site_values, config_generation, pending_values FROM instances"
+        command.CommandText = "SELECT name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at, previous, forwards, site_values, config_generation, pending_values, site_puppet, pending_site_puppet FROM instances"
             + where + " ORDER BY name";
         bind?.Invoke(command);
         var result = new List<InstanceRecord>();
@@ -277,6 +285,8 @@ internal sealed class StoreIndex : IDisposable
                 SiteValues = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(14), Json) ?? [],
                 ConfigGeneration = reader.GetInt32(15),
                 PendingValues = reader.IsDBNull(16) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(16), Json),
+                SitePuppet = JsonSerializer.Deserialize<List<SiteModule>>(reader.GetString(17), Json) ?? [],
+                PendingSitePuppet = reader.IsDBNull(18) ? null : JsonSerializer.Deserialize<List<SiteModule>>(reader.GetString(18), Json),
             });
         }
         return result;
