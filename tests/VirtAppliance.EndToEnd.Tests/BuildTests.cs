@@ -110,6 +110,39 @@ public class BuildTests
         Directory.GetFileSystemEntries(work.Path).Select(Path.GetFileName).ShouldNotContain(name => name!.StartsWith(".out.build-", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_interrupted_build_stops_mmdebstrap_and_leaves_no_work_folder_no_mount_and_no_output()
+    {
+        using var work = new TemporaryFolder();
+        var recipe = CopyRecipe(work.Path, "recipe");
+        var output = Path.Combine(work.Path, "out");
+        using var build = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Path.Combine(CliRunner.RepositoryRoot, "virt-appliance"),
+            ["build", recipe, "-o", output]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var stderr = new System.Text.StringBuilder();
+        var rootStarted = new TaskCompletionSource();
+        build.ErrorDataReceived += (_, line) =>
+        {
+            lock (stderr)
+                stderr.AppendLine(line.Data);
+            if (line.Data?.Contains("[2/5] root", StringComparison.Ordinal) == true)
+                rootStarted.TrySetResult();
+        };
+        build.BeginErrorReadLine();
+
+        // When the user presses Ctrl-C while mmdebstrap fills the root (its chroot has /proc, /sys and /dev mounted)
+        await rootStarted.Task.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        Tools.Run("kill", "-INT", build.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await build.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+        // Then the build says so, and nothing of it is left: no output, no work folder, no mount, no mmdebstrap
+        build.ExitCode.ShouldBe(130, stderr.ToString());
+        Directory.Exists(output).ShouldBeFalse();
+        Directory.GetFileSystemEntries(work.Path).Select(Path.GetFileName).ShouldNotContain(name => name!.StartsWith(".out.build-", StringComparison.Ordinal));
+        (await File.ReadAllTextAsync("/proc/self/mounts", TestContext.Current.CancellationToken)).ShouldNotContain(work.Path);
+        Tools.Run("sh", "-c", "pgrep -f \"[m]mdebstrap.*" + work.Path + "\" || true").Trim().ShouldBeEmpty();
+    }
+
     private static string CopyRecipe(string parent, string name)
     {
         var target = Path.Combine(parent, name);

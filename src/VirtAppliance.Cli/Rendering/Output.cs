@@ -79,7 +79,6 @@ internal sealed class Output
         {
             DescriptorInvalidException invalid => invalid.Problems.Select(ProblemJson.From).ToList(),
             RecipeInvalidException invalid => invalid.Problems.Select(ProblemJson.From).ToList(),
-            Core.Configuration.SitePuppetInvalidException invalid => invalid.Problems.Select(ProblemJson.From).ToList(),
             _ => [],
         };
         var details = (error as RecipeBuildException)?.Details ?? [];
