@@ -61,9 +61,12 @@ public static class RecipeBuilder
             Directory.CreateDirectory(staged);
             var root = Path.Combine(work, "root");
 
-            Enter(BuildPhase.Root, $"root tree from {string.Join(", ", recipe.Kickstart.Repos.Select(repo => repo.Suite).Distinct())} (mmdebstrap)");
+            var rpm = RecipeLoader.IsRpm(recipe.Kickstart);
+            Enter(BuildPhase.Root, rpm
+                ? $"root tree from {string.Join(", ", recipe.Kickstart.Repos.Select(repo => repo.Name))} (dnf --installroot, untested)"
+                : $"root tree from {string.Join(", ", recipe.Kickstart.Repos.Select(repo => repo.Suite).Distinct())} (mmdebstrap)");
             await MakeRootAsync(recipe, options, work, root, cancellationToken).ConfigureAwait(false);
-            var packages = await InstalledPackagesAsync(root, cancellationToken).ConfigureAwait(false);
+            var packages = await InstalledPackagesAsync(root, rpm, cancellationToken).ConfigureAwait(false);
 
             Enter(BuildPhase.Kernel, "kernel and initrd out of /boot");
             TakeKernel(root, staged);
@@ -122,6 +125,13 @@ public static class RecipeBuilder
         await File.WriteAllTextAsync(Path.Combine(work, "customize.sh"), RootScript.Customize(recipe, overlay, work, options.SourceDateEpoch), cancellationToken).ConfigureAwait(false);
 
         Directory.CreateDirectory(options.CacheFolder);
+        if (RecipeLoader.IsRpm(kickstart))
+        {
+            using var rpmCacheLock = await FileLock.AcquireAsync(options.CacheFolder.TrimEnd('/') + ".lock", "the package cache", TimeSpan.FromHours(1), TimeProvider.System, cancellationToken)
+                .ConfigureAwait(false);
+            await DnfRoot.MakeAsync(recipe, options, work, root, Path.Combine(work, "customize.sh"), cancellationToken).ConfigureAwait(false);
+            return;
+        }
         var packages = new List<string>(kickstart.Packages.Names);
         if (!packages.Any(name => name.StartsWith("linux-image-", StringComparison.Ordinal)))
             packages.Add(DefaultKernelPackage);
@@ -261,10 +271,12 @@ public static class RecipeBuilder
         return reader.ReadToEnd();
     }
 
-    private static async Task<IReadOnlyList<InstalledPackage>> InstalledPackagesAsync(string root, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<InstalledPackage>> InstalledPackagesAsync(string root, bool rpm, CancellationToken cancellationToken)
     {
-        var list = await ExternalTool.RunAsync("dpkg-query", [$"--admindir={root}/var/lib/dpkg", "-W", "-f=${Package}\t${Version}\n"], null, cancellationToken)
-            .ConfigureAwait(false);
+        var list = rpm
+            ? await ExternalTool.RunAsync("rpm", ["--root", root, "-qa", "--qf", "%{NAME}\t%{VERSION}-%{RELEASE}\n"], null, cancellationToken).ConfigureAwait(false)
+            : await ExternalTool.RunAsync("dpkg-query", [$"--admindir={root}/var/lib/dpkg", "-W", "-f=${Package}\t${Version}\n"], null, cancellationToken)
+                .ConfigureAwait(false);
         return [.. list.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split('\t'))
             .Select(fields => new InstalledPackage(fields[0], fields.Length > 1 ? fields[1] : ""))
@@ -279,14 +291,17 @@ public static class RecipeBuilder
             throw new VirtApplianceException($"expected one kernel in the root's /boot, found {kernels.Length}")
             { Hint = "name one linux-image package in %packages (or none: build adds linux-image-cloud-amd64)" };
         var version = Path.GetFileName(kernels[0])["vmlinuz-".Length..];
+        // Debian's initramfs-tools name, else dracut's (RPM roots).
         var initrd = Path.Combine(root, "boot", $"initrd.img-{version}");
+        if (!File.Exists(initrd))
+            initrd = Path.Combine(root, "boot", $"initramfs-{version}.img");
         if (!File.Exists(initrd))
             throw new VirtApplianceException($"the kernel {version} has no initrd in /boot") { Hint = "is initramfs-tools installed with the kernel?" };
         File.Copy(kernels[0], Path.Combine(staged, "vmlinuz"));
         File.Copy(initrd, Path.Combine(staged, "initrd.img"));
         File.Delete(kernels[0]);
         File.Delete(initrd);
-        foreach (var link in (string[])["vmlinuz", "vmlinuz.old", "initrd.img", "initrd.img.old"])
+        foreach (var link in (string[])["vmlinuz", "vmlinuz.old", "initrd.img", "initrd.img.old", "initramfs.img"])
         {
             var path = Path.Combine(root, link);
             if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)

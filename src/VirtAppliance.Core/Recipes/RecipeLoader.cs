@@ -56,7 +56,8 @@ public static class RecipeLoader
         if (kickstart is not null)
         {
             CheckRepositories(kickstart, problems);
-            CheckDebianPackages(kickstart, problems);
+            if (!IsRpm(kickstart))
+                CheckDebianPackages(kickstart, problems);
         }
 
         var puppet = Path.Combine(folder, PuppetFolderName);
@@ -89,8 +90,15 @@ public static class RecipeLoader
         if (kickstart.Repos.Count == 0)
             problems.Add(new RecipeProblem(Severity.Error, new SourceLocation(kickstart.Path, 0, 0), "the kickstart names no package repository",
                 "add e.g. repo --name=debian --baseurl=http://deb.debian.org/debian --suite=bookworm --components=main"));
+        if (IsRpm(kickstart))
+        {
+            // dnf --installroot: read and checked here, never run where this is developed (no RPM repository is reachable).
+            problems.Add(new RecipeProblem(Severity.Warning, kickstart.Repos[0].Location, "RPM repositories: build makes the root with dnf --installroot (untested)",
+                "the host needs dnf; write repository URLs without $releasever"));
+            return;
+        }
         foreach (var repo in kickstart.Repos.Where(repo => repo.Suite is null))
-            problems.Add(new RecipeProblem(Severity.Error, repo.Location, $"repo '{repo.Name}' has no --suite",
+            problems.Add(new RecipeProblem(Severity.Error, repo.Location, $"repo '{repo.Name}' has no --suite, and the other repositories are Debian's",
                 "build makes Debian roots with mmdebstrap, which needs the suite: add --suite=bookworm (and --components=main)"));
         var suites = kickstart.Repos.Where(repo => repo.Suite is not null).Select(repo => repo.Suite!).ToList();
         if (suites.Count == kickstart.Repos.Count && suites.Count > 0 && !kickstart.Repos.Any(repo => repo.Suite is { } suite && !suite.Contains('-', StringComparison.Ordinal)))
@@ -112,6 +120,10 @@ public static class RecipeLoader
             problems.Add(new RecipeProblem(Severity.Warning, packages.Location, "--ignoremissing: ignored on Debian, a missing package fails the build",
                 "name only packages the repositories have"));
     }
+
+    /// <summary>A kickstart whose repositories are all RPM ones (no --suite): its root is made with dnf.</summary>
+    public static bool IsRpm(Kickstart kickstart) =>
+        kickstart?.Repos.Count > 0 && kickstart.Repos.All(repo => repo.Suite is null);
 
     private static bool IsError(RecipeProblem problem) => problem.Severity == Severity.Error;
 

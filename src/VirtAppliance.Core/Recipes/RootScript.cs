@@ -114,6 +114,20 @@ internal static class RootScript
                 script.Append("rm -f \"$root/tmp/virt-appliance-post\"\n");
         }
 
+        if (RecipeLoader.IsRpm(kickstart))
+        {
+            // RPM kernels leave the initrd to kernel-install, which does not run in a chroot: dracut makes it, for any host.
+            script.Append("""
+                step initramfs
+                for modules in "$root"/lib/modules/*; do
+                  version=$(basename "$modules")
+                  [ -e "$root/boot/vmlinuz-$version" ] || cp "$modules/vmlinuz" "$root/boot/vmlinuz-$version"
+                  chroot "$root" dracut --no-hostonly --force --kver "$version" "/boot/initramfs-$version.img"
+                done
+
+                """);
+        }
+
         // Nothing that makes one machine differ from another stays in the image: the guest makes its own on first
         // boot (systemd: machine id; the setup script: SSH host keys, the snakeoil certificate).
         script.Append(CultureInfo.InvariantCulture, $"""

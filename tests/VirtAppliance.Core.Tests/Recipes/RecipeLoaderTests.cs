@@ -119,7 +119,7 @@ public sealed class RecipeLoaderTests : IDisposable
 
         error.Problems.Select(problem => problem.Message).ShouldBe(
         [
-            "repo 'debian' has no --suite",
+            "repo 'debian' has no --suite, and the other repositories are Debian's",
             "puppet/ has no manifests/site.pp",
         ], ignoreOrder: true);
     }
