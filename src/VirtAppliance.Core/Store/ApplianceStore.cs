@@ -352,7 +352,12 @@ public sealed class ApplianceStore
 
     private static bool IsDiscarded(string folder) => Path.GetFileName(folder).StartsWith("removed-", StringComparison.Ordinal);
 
-    /// <summary>Under the lock: an appliance folder without an index row is the remains of a crash; it goes.</summary>
+    /// <summary>
+    /// Under the lock: an appliance folder without an index row. A folder is renamed into appliances/ only when complete
+    /// and sealed, so one whose kept manifest and descriptor agree with its name is an install that lost its row (a crash
+    /// between the rename and the row, or a lost or replaced index.db): it is adopted again, never deleted. Anything
+    /// else there is the remains of a crash and goes.
+    /// </summary>
     private async Task<int> RecoverAsync(StoreIndex index, CancellationToken cancellationToken)
     {
         // By name, not by recorded path: the root may be reached through another path than at install.
@@ -365,6 +370,11 @@ public sealed class ApplianceStore
             {
                 if (!known.Contains(versionFolder))
                 {
+                    if (await AdoptAsync(versionFolder, cancellationToken).ConfigureAwait(false) is { } adopted)
+                    {
+                        await index.InsertApplianceAsync(adopted, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
                     DiscardFolder(versionFolder);
                     removed++;
                 }
@@ -375,6 +385,29 @@ public sealed class ApplianceStore
         }
 
         return removed;
+    }
+
+    /// <summary>The row of a complete appliance folder, from its kept manifest and descriptor; null when it is not one.</summary>
+    private async Task<InstalledAppliance?> AdoptAsync(string folder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var manifest = Manifest.Parse(await File.ReadAllBytesAsync(Path.Combine(folder, KeptManifestName), cancellationToken).ConfigureAwait(false));
+            var descriptor = await File.ReadAllBytesAsync(Path.Combine(folder, manifest.Descriptor.Path), cancellationToken).ConfigureAwait(false);
+            var id = ApplianceIdentity.FromDescriptor(descriptor, folder);
+            if (FolderOf(id.Name, id.Version, id.Release) != folder)
+                return null;
+            if (manifest.Files.Any(file => !File.Exists(Path.Combine(folder, file.Path)) || new FileInfo(Path.Combine(folder, file.Path)).Length != file.Size))
+                return null;
+            var size = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(AllocatedBytes);
+            // The signature is not kept in the folder: an adopted appliance is listed as unsigned.
+            return new InstalledAppliance(id.Name, id.Version, id.Release, manifest.Sha256, null, null, size,
+                new DateTimeOffset(Directory.GetLastWriteTimeUtc(folder), TimeSpan.Zero), folder);
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or UnauthorizedAccessException or VirtApplianceException)
+        {
+            return null;
+        }
     }
 
     private async Task<InstalledAppliance?> FindSameAsync(StoreIndex index, ApplianceIdentity id, Manifest manifest, string source, CancellationToken cancellationToken)
@@ -404,6 +437,12 @@ public sealed class ApplianceStore
         }
     }
 
+    private static long AllocatedBytes(string file)
+    {
+        using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
+        return FileExtents.Find(handle, RandomAccess.GetLength(handle)).Sum(extent => extent.Length);
+    }
+
     /// <summary>Makes files 0444 and folders 0755, syncs them, and returns the bytes they occupy.</summary>
     private static long SealFolder(string folder)
     {
@@ -413,8 +452,7 @@ public sealed class ApplianceStore
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
             File.SetUnixFileMode(file, ReadOnlyFileMode);
-            using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
-            size += FileExtents.Find(handle, RandomAccess.GetLength(handle)).Sum(e => e.Length);
+            size += AllocatedBytes(file);
         }
 
         foreach (var directory in Directory.EnumerateDirectories(folder, "*", SearchOption.AllDirectories).Append(folder).OrderByDescending(d => d.Length))

@@ -261,6 +261,30 @@ public class ApplianceStoreTests(GpgKeys gpg) : IClassFixture<GpgKeys>
     }
 
     [Fact]
+    public async Task A_lost_index_makes_the_store_adopt_its_installed_appliances_again_instead_of_deleting_them()
+    {
+        // Given: two installed appliances, then index.db lost (deleted, or restored from an old backup)
+        using var folder = new TestFolder();
+        var store = new ApplianceStore(folder["root"]);
+        await store.InstallAsync(await TestAppliance.PackAsync(folder, "one"), Unsigned, null, Ct);
+        await store.InstallAsync(await TestAppliance.PackAsync(folder, "two"), Unsigned, null, Ct);
+        var before = await StoreSnapshot.TakeAsync(store.Root);
+        File.Delete(Path.Combine(store.Root, "index.db"));
+        // and a folder that is no complete install (a manifest that names a file it does not have)
+        var broken = Directory.CreateDirectory(folder["root/appliances/three/1.0-1"]);
+        File.Copy(Path.Combine(store.Root, "appliances", "one", "1.0-1", ApplianceStore.KeptManifestName), Path.Combine(broken.FullName, ApplianceStore.KeptManifestName));
+
+        // When the next command that changes the store runs
+        var removed = await store.CollectGarbageAsync(Ct);
+
+        // Then both appliances are in the index again with their files untouched and still verifiable; only the broken folder went
+        removed.ShouldBe(1);
+        (await StoreSnapshot.TakeAsync(store.Root)).ShouldBe(before);
+        foreach (var appliance in await store.ListAsync(Ct))
+            (await store.VerifyAsync(appliance, null, Ct)).Sha256.ShouldBe(appliance.PackageSha256);
+    }
+
+    [Fact]
     public async Task Concurrent_installs_both_land()
     {
         // Given
