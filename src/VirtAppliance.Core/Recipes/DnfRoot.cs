@@ -26,6 +26,8 @@ internal static class DnfRoot
         };
         if (kickstart.Packages.ExcludeDocs)
             args.Add("--setopt=tsflags=nodocs");
+        if (kickstart.Packages.IgnoreMissing)
+            args.Add("--setopt=strict=False");
         foreach (var repo in kickstart.Repos)
         {
             args.Add($"--repofrompath={repo.Name},{repo.BaseUrl}");

@@ -70,7 +70,7 @@ public static class RecipeBuilder
 
             Enter(BuildPhase.Kernel, "kernel and initrd out of /boot");
             TakeKernel(root, staged);
-            var trees = SplitPartitionTrees(recipe, root, work);
+            var trees = await SplitPartitionTreesAsync(recipe, root, work, cancellationToken).ConfigureAwait(false);
             await ClampTimesAsync([root, .. trees.Values], options.SourceDateEpoch, cancellationToken).ConfigureAwait(false);
 
             Enter(BuildPhase.Disks, $"{recipe.Disks.Count} disk(s), {recipe.Disks.Sum(disk => disk.Partitions.Count)} partition(s)");
@@ -122,13 +122,15 @@ public static class RecipeBuilder
         for (var index = 0; index < kickstart.PostScripts.Count; index++)
             await File.WriteAllTextAsync(Path.Combine(work, $"post-{index + 1}"), kickstart.PostScripts[index].Body, cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(work, "essential.sh"), RootScript.Essential(overlay), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(work, "customize.sh"), RootScript.Customize(recipe, overlay, work, options.SourceDateEpoch), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(work, "customize.sh"), RootScript.Customize(recipe, overlay, work), cancellationToken).ConfigureAwait(false);
 
         Directory.CreateDirectory(options.CacheFolder);
+        // One build at a time fills the shared package cache. The lock lives beside the cache, not in it: the cache is
+        // copied into the root and back, and a lock file copied back would be a new file nobody holds.
+        using var cacheLock = await FileLock.AcquireAsync(options.CacheFolder.TrimEnd('/') + ".lock", "the package cache", TimeSpan.FromHours(1), TimeProvider.System, cancellationToken)
+            .ConfigureAwait(false);
         if (RecipeLoader.IsRpm(kickstart))
         {
-            using var rpmCacheLock = await FileLock.AcquireAsync(options.CacheFolder.TrimEnd('/') + ".lock", "the package cache", TimeSpan.FromHours(1), TimeProvider.System, cancellationToken)
-                .ConfigureAwait(false);
             await DnfRoot.MakeAsync(recipe, options, work, root, Path.Combine(work, "customize.sh"), cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -170,10 +172,6 @@ public static class RecipeBuilder
             ["LC_ALL"] = "C.UTF-8",
             ["DEBIAN_FRONTEND"] = "noninteractive",
         };
-        // One build at a time fills the shared package cache. The lock lives beside the cache, not in it: the cache is
-        // copied into the root and back, and a lock file copied back would be a new file nobody holds.
-        using var cacheLock = await FileLock.AcquireAsync(options.CacheFolder.TrimEnd('/') + ".lock", "the package cache", TimeSpan.FromHours(1), TimeProvider.System, cancellationToken)
-            .ConfigureAwait(false);
         var result = await ExternalTool.RunUncheckedAsync("mmdebstrap", args, environment, cancellationToken: cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(log, result.Stdout + result.Stderr, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
@@ -240,9 +238,10 @@ public static class RecipeBuilder
                 File.Copy(file, destination);
                 File.SetUnixFileMode(destination, (UnixFileMode)0b110_100_100);
             }
-            foreach (var folder in Directory.EnumerateDirectories(overlay, "*", SearchOption.AllDirectories))
-                File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
         }
+        // cp -a gives the root's existing folders (etc, usr …) these modes: never the umask of whoever runs build.
+        foreach (var folder in Directory.EnumerateDirectories(overlay, "*", SearchOption.AllDirectories))
+            File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
     }
 
     /// <summary>The fstab of the image: every partition by its fixed file system UUID.</summary>
@@ -313,7 +312,7 @@ public static class RecipeBuilder
     /// Moves each non-root partition's subtree out of the root (its file system is made from it) and leaves an empty
     /// mount point of the same owner and mode. Deepest mount points first, so nested ones end up in the right tree.
     /// </summary>
-    private static Dictionary<PlannedPartition, string> SplitPartitionTrees(Recipe recipe, string root, string work)
+    private static async Task<Dictionary<PlannedPartition, string>> SplitPartitionTreesAsync(Recipe recipe, string root, string work, CancellationToken cancellationToken)
     {
         var trees = new Dictionary<PlannedPartition, string>();
         var parts = recipe.Disks.SelectMany(disk => disk.Partitions)
@@ -328,7 +327,8 @@ public static class RecipeBuilder
             {
                 Directory.Move(source, tree);
                 Directory.CreateDirectory(source);
-                CopyOwnerAndMode(tree, source);
+                File.SetUnixFileMode(source, File.GetUnixFileMode(tree));
+                await ExternalTool.RunAsync("chown", [$"--reference={tree}", source], null, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -338,13 +338,6 @@ public static class RecipeBuilder
             trees[part] = tree;
         }
         return trees;
-    }
-
-    private static void CopyOwnerAndMode(string from, string to)
-    {
-        File.SetUnixFileMode(to, File.GetUnixFileMode(from));
-        var owner = ExternalTool.RunAsync("chown", [$"--reference={from}", to], null, CancellationToken.None);
-        owner.GetAwaiter().GetResult();
     }
 
     /// <summary>Sets every file time newer than the epoch to the epoch (generated files carry the build's time).</summary>

@@ -7,15 +7,14 @@ namespace VirtAppliance.Core.Recipes;
 public class RecipeInvalidException : InvalidInputException
 {
     public RecipeInvalidException(string source, IReadOnlyList<RecipeProblem> problems)
-        : this($"{source}: the recipe is not valid ({ErrorCount(problems)} error(s))", problems, located: true)
+        : this(problems, $"{source}: the recipe is not valid ({ErrorCount(problems)} error(s))")
     {
     }
 
-    /// <param name="located">Marks the constructor that takes the whole message.</param>
-    protected RecipeInvalidException(string message, IReadOnlyList<RecipeProblem> problems, bool located)
+    /// <summary>For a kind of input with a message of its own (a site's Puppet module).</summary>
+    protected RecipeInvalidException(IReadOnlyList<RecipeProblem> problems, string message)
         : base(message)
     {
-        _ = located;
         Problems = problems;
         Hint = "fix each problem listed; each names its file, line and column";
     }

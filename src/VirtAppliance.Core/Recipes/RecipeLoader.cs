@@ -58,6 +58,7 @@ public static class RecipeLoader
             CheckRepositories(kickstart, problems);
             if (!IsRpm(kickstart))
                 CheckDebianPackages(kickstart, problems);
+            CheckWithoutEffect(kickstart, problems);
         }
 
         var puppet = Path.Combine(folder, PuppetFolderName);
@@ -119,6 +120,18 @@ public static class RecipeLoader
         if (packages.IgnoreMissing)
             problems.Add(new RecipeProblem(Severity.Warning, packages.Location, "--ignoremissing: ignored on Debian, a missing package fails the build",
                 "name only packages the repositories have"));
+    }
+
+    /// <summary>Options the parser reads that change nothing in a built image: said, so that nobody relies on them.</summary>
+    private static void CheckWithoutEffect(Kickstart kickstart, List<RecipeProblem> problems)
+    {
+        foreach (var repo in kickstart.Repos.Where(repo => repo.Cost is not null))
+            problems.Add(new RecipeProblem(Severity.Warning, repo.Location, $"repo '{repo.Name}': --cost is ignored", "build uses every repository the kickstart names"));
+        var packages = kickstart.Packages;
+        if (packages.NoCore)
+            problems.Add(new RecipeProblem(Severity.Warning, packages.Location, "--nocore is ignored", "build installs only the minimal base, what %packages names and their dependencies"));
+        if (packages.InstLangs is not null)
+            problems.Add(new RecipeProblem(Severity.Warning, packages.Location, "--instLangs is ignored", "leave translations out with --excludedocs or a %post script"));
     }
 
     /// <summary>A kickstart whose repositories are all RPM ones (no --suite): its root is made with dnf.</summary>

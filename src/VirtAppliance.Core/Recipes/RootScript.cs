@@ -25,7 +25,7 @@ internal static class RootScript
 
         """;
 
-    public static string Customize(Recipe recipe, string overlay, string work, long epoch)
+    public static string Customize(Recipe recipe, string overlay, string work)
     {
         var kickstart = recipe.Kickstart;
         var script = new StringBuilder();
@@ -144,7 +144,6 @@ internal static class RootScript
             step done
 
             """);
-        _ = epoch;
         return script.ToString();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Recipes;
 
 namespace VirtAppliance.Core.Services;
@@ -24,8 +25,12 @@ public sealed class BuildService
             Force = force,
             KeepWork = keepWork,
         };
-        if (Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") is { } epoch && long.TryParse(epoch, out var seconds))
+        if (Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") is { Length: > 0 } epoch)
+        {
+            if (!long.TryParse(epoch, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                throw new InvalidInputException($"SOURCE_DATE_EPOCH is '{epoch}', not a number of seconds") { Hint = "set it to seconds since 1970 (e.g. 1700000000), or unset it" };
             options = options with { SourceDateEpoch = seconds };
+        }
         var result = await RecipeBuilder.BuildAsync(loaded, options, progress, cancellationToken).ConfigureAwait(false);
         return result with { Timings = [new PhaseTiming(BuildPhase.Check, checkTime), .. result.Timings] };
     }

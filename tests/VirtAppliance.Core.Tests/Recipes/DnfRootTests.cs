@@ -63,7 +63,7 @@ public sealed class DnfRootTests : IDisposable
     {
         var recipe = await RecipeLoader.LoadAsync(folder, TestContext.Current.CancellationToken);
 
-        var script = RootScript.Customize(recipe, "/work/overlay", "/work", 1700000000);
+        var script = RootScript.Customize(recipe, "/work/overlay", "/work");
 
         script.ShouldContain("chroot \"$root\" dracut --no-hostonly --force --kver \"$version\" \"/boot/initramfs-$version.img\"");
         script.IndexOf("step initramfs", StringComparison.Ordinal).ShouldBeGreaterThan(script.IndexOf("step post 1", StringComparison.Ordinal));
