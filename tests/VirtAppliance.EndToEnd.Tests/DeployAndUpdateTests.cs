@@ -99,8 +99,8 @@ public class DeployAndUpdateTests
 
             // Then the update fails, says why, and the VM is back on 2.0 with its data
             broken.ExitCode.ShouldBe(6, broken.ToString());
-            broken.Stderr.ShouldContain("rolled back to tiny@2.0-1");
-            broken.Stderr.ShouldContain("did not become healthy");
+            broken.Stderr.ShouldContain("rolled back to tiny@2.0-1", customMessage: broken.ToString());
+            broken.Stderr.ShouldContain("did not become healthy", customMessage: broken.ToString());
             var failedLog = Path.Combine(root, "instances", name, "console-failed-3.0-1.log");
             broken.Stderr.ShouldContain(failedLog);
             File.ReadAllText(failedLog).ShouldContain("virt-appliance: broken build, failing");
