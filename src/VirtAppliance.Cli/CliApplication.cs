@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using VirtAppliance.Cli.Commands;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Internal;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli;
 

@@ -239,6 +239,18 @@ internal sealed class LibvirtHypervisor : IHypervisor
         }
     }
 
+    public IDisposable SubscribeLifecycle(Action<DomainLifecycleEvent> onEvent)
+    {
+        ArgumentNullException.ThrowIfNull(onEvent);
+        EnsureEventsRegistered();
+        lock (gate)
+        {
+            listeners.Add(onEvent);
+        }
+
+        return new Subscription(this, onEvent);
+    }
+
     public void Dispose()
     {
         int? registered;
@@ -314,6 +326,17 @@ internal sealed class LibvirtHypervisor : IHypervisor
         foreach (var listener in waiting)
         {
             listener(e);
+        }
+    }
+
+    private sealed class Subscription(LibvirtHypervisor owner, Action<DomainLifecycleEvent> listener) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (owner.gate)
+            {
+                owner.listeners.Remove(listener);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Recipes;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 
@@ -29,28 +30,7 @@ internal static class CheckCommand
         {
             var report = context.Services.Host.Check(context.Get(appliance), host.Source(context), host.MatchOptions(context));
             if (context.Json)
-                context.Output.Json(new
-                {
-                    report.Appliance,
-                    report.Fits,
-                    Chosen = report.Chosen,
-                    Boots = report.Boots.Select(boot => new
-                    {
-                        boot.Index,
-                        boot.Type,
-                        boot.Arch,
-                        boot.Fits,
-                        Requirements = boot.Requirements.Select(requirement => new
-                        {
-                            requirement.Requirement,
-                            requirement.Wanted,
-                            requirement.HostHas,
-                            requirement.Status,
-                            requirement.Reason,
-                        }),
-                    }),
-                    report.Unmet,
-                });
+                context.Output.Json(CheckJson.From(report));
             else
                 Render(context.Output, report);
             if (report.Fits)

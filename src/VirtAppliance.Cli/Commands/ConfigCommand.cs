@@ -4,6 +4,7 @@ using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Errors;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 

@@ -4,6 +4,7 @@ using VirtAppliance.Core.Services;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Errors;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 

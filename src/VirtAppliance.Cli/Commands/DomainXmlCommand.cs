@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 

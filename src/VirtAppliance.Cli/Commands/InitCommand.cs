@@ -4,6 +4,7 @@ using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Authoring;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Images;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 

@@ -5,6 +5,7 @@ using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Images;
 using VirtAppliance.Core.Services;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 

@@ -4,6 +4,7 @@ using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Images;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 
@@ -230,12 +231,12 @@ internal static class InstanceCommands
         vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var results = new List<object>();
+            var results = new List<UndeployJson>();
             foreach (var vm in context.Get(vms))
             {
                 var kept = await context.Services.Instances.UndeployAsync(vm, context.Get(deleteData), new LineProgress(context.Output, context.Json), vmOptions.Read(context),
                     cancellationToken).ConfigureAwait(false);
-                results.Add(new { Undeployed = vm, KeptUserDisks = kept.UserDisks, KeptConfigDisk = kept.ConfigDisk });
+                results.Add(UndeployJson.From(kept));
                 if (context.Json)
                     continue;
                 context.Output.Line($"undeployed {vm}");
@@ -245,7 +246,10 @@ internal static class InstanceCommands
                     context.Output.Line($"  kept its site values (config disk) {configDisk}");
             }
             if (context.Json)
-                context.Output.Json(results.Count == 1 ? results[0] : results);
+                if (results.Count == 1)
+                    context.Output.Json(results[0]);
+                else
+                    context.Output.Json(results);
             return ExitCodes.Success;
         });
         return command;

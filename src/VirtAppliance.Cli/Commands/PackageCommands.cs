@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Packaging;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 
@@ -133,7 +134,7 @@ internal static class PackageCommands
             progress => context.Services.Store.VerifyInstalledAsync(reference, progress, cancellationToken)).ConfigureAwait(false);
         if (context.Json)
         {
-            context.Output.Json(checkedOnes.Select(c => new { Appliance = c.Appliance.Id, c.Appliance.Path, Intact = true, Digest = c.Appliance.PackageSha256, c.Files }));
+            context.Output.Json(checkedOnes.Select(c => new InstalledCheckJson(c.Appliance.Id, c.Appliance.Path, Intact: true, c.Appliance.PackageSha256, c.Files)));
             return ExitCodes.Success;
         }
 

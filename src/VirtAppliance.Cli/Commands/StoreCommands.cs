@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 
@@ -31,7 +32,7 @@ internal static class StoreCommands
                 progress => context.Services.Store.InstallAsync(context.Get(package), context.Get(allowUnsigned), progress, cancellationToken)).ConfigureAwait(false);
             var appliance = result.Appliance;
             if (context.Json)
-                context.Output.Json(new { Installed = appliance, result.AlreadyInstalled });
+                context.Output.Json(new InstallJson(appliance, result.AlreadyInstalled));
             else
                 context.Output.Line(result.AlreadyInstalled
                     ? $"{appliance.Id} is already installed from the same package; nothing to do"
@@ -90,7 +91,7 @@ internal static class StoreCommands
         {
             var removed = await context.Services.Store.RemoveAsync(context.Get(reference), cancellationToken).ConfigureAwait(false);
             if (context.Json)
-                context.Output.Json(new { Removed = removed });
+                context.Output.Json(new RemoveJson(removed));
             else
                 context.Output.Line($"removed {removed.Id}");
             return ExitCodes.Success;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Descriptors;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Commands;
 

@@ -1,27 +1,15 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Spectre.Console;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Recipes;
-using VirtAppliance.Core.Errors;
+using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Cli.Rendering;
 
 /// <summary>Where a command writes: human text through Spectre.Console, JSON for machines, errors to stderr.</summary>
 internal sealed class Output
 {
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        // ' < > & as themselves (still valid JSON): the output is read by people and programs, never embedded in HTML.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    public static JsonSerializerOptions JsonOptions => ApiJson.Options;
 
     private Output(TextWriter @out, TextWriter error, bool interactive, int width = 120)
     {
@@ -74,58 +62,23 @@ internal sealed class Output
 
     public void Failure(Exception error, int exitCode, bool json, bool debug)
     {
-        var hint = (error as VirtApplianceException)?.Hint;
-        var problems = error switch
-        {
-            DescriptorInvalidException invalid => invalid.Problems.Select(ProblemJson.From).ToList(),
-            RecipeInvalidException invalid => invalid.Problems.Select(ProblemJson.From).ToList(),
-            _ => [],
-        };
-        var details = (error as RecipeBuildException)?.Details ?? [];
+        var body = ErrorJson.From(error, exitCode).Error;
         if (json)
-        {
-            var body = new JsonObject
-            {
-                ["error"] = new JsonObject
-                {
-                    ["exit_code"] = exitCode,
-                    ["kind"] = ErrorKind(exitCode),
-                    ["message"] = error.Message,
-                    ["hint"] = hint,
-                    ["problems"] = JsonSerializer.SerializeToNode(problems, JsonOptions),
-                    ["details"] = JsonSerializer.SerializeToNode(details, JsonOptions),
-                    ["failed_step"] = OperationFailure.FailedStep(error),
-                    ["failed_undo"] = JsonSerializer.SerializeToNode(OperationFailure.FailedUndos(error), JsonOptions),
-                },
-            };
-            Out.WriteLine(body.ToJsonString(JsonOptions));
-        }
-        foreach (var problem in problems)
+            Json(new ErrorJson(body));
+        foreach (var problem in body.Problems)
             ErrorWriter.WriteLine($"{Located(problem.File, problem.Line, problem.Column)}: {problem.Severity}: {problem.Message}" + (problem.Hint is null ? "" : $" ({problem.Hint})"));
         ErrorWriter.WriteLine($"virt-appliance: error: {error.Message}");
-        foreach (var detail in details)
+        foreach (var detail in body.Details)
             ErrorWriter.WriteLine($"  {detail}");
-        if (OperationFailure.FailedStep(error) is { } step)
+        if (body.FailedStep is { } step)
             ErrorWriter.WriteLine($"  failed at: {step}");
-        foreach (var undo in OperationFailure.FailedUndos(error))
+        foreach (var undo in body.FailedUndo)
             ErrorWriter.WriteLine($"  NOT UNDONE: {undo}");
-        if (hint is not null)
-            ErrorWriter.WriteLine($"  what to do: {hint}");
+        if (body.Hint is not null)
+            ErrorWriter.WriteLine($"  what to do: {body.Hint}");
         if (debug)
             ErrorWriter.WriteLine(error.ToString());
     }
 
     private static string Located(string file, int line, int column) => line > 0 ? $"{file}:{line}:{column}" : file;
-
-    private static string ErrorKind(int exitCode) => exitCode switch
-    {
-        ExitCodes.Usage => "usage",
-        ExitCodes.InvalidInput => "invalid_input",
-        ExitCodes.HostMismatch => "host_mismatch",
-        ExitCodes.Integrity => "integrity",
-        ExitCodes.Hypervisor => "hypervisor",
-        ExitCodes.NotFound => "not_found",
-        ExitCodes.Conflict => "conflict",
-        _ => "unexpected",
-    };
 }

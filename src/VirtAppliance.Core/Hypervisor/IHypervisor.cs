@@ -73,4 +73,10 @@ public interface IHypervisor : IDisposable
     /// </summary>
     /// <exception cref="DomainStateTimeoutException">It did not within <paramref name="timeout"/>.</exception>
     Task<DomainStatus> WaitForStateAsync(string name, Func<DomainState, bool> until, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="onEvent"/> for every lifecycle event of this connection's domains (on the
+    /// hypervisor's event thread: return quickly) until the returned handle is disposed.
+    /// </summary>
+    IDisposable SubscribeLifecycle(Action<DomainLifecycleEvent> onEvent);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using VirtAppliance.Core.Configuration;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Descriptors;
@@ -229,6 +231,31 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri, readOnly: true);
         return await SitePuppetPlan.RemoveAsync(new DeploymentContext(store, index, hypervisor, settings, null), record, module, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The lifecycle events (started, stopped, defined, undefined …) of the VMs of this store on <paramref name="uri"/>, as libvirt
+    /// reports them, until <paramref name="cancellationToken"/> ends the stream: what a face's live view follows. Events of domains
+    /// the index does not know are left out; when a face falls behind by more than a few hundred events, the oldest are dropped.
+    /// </summary>
+    public async IAsyncEnumerable<DomainLifecycleEvent> LifecycleEventsAsync(string uri, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = Channel.CreateBounded<DomainLifecycleEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        using var hypervisor = connector.Open(uri, readOnly: true);
+        using var subscription = hypervisor.SubscribeLifecycle(lifecycleEvent => events.Writer.TryWrite(lifecycleEvent));
+        // A VM undeployed has lost its index row by the time its domain is undefined: remember the ones seen.
+        var ours = new HashSet<Guid>();
+        await foreach (var lifecycleEvent in events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!ours.Contains(lifecycleEvent.DomainUuid))
+            {
+                using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+                if ((await index.ListInstancesAsync(cancellationToken).ConfigureAwait(false)).All(record => record.Uuid != lifecycleEvent.DomainUuid))
+                    continue;
+                ours.Add(lifecycleEvent.DomainUuid);
+            }
+            yield return lifecycleEvent;
+        }
     }
 
     private static async Task<InstanceRecord> FindAsync(StoreIndex index, string name, CancellationToken cancellationToken) =>

@@ -1,10 +1,10 @@
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Services;
 
-namespace VirtAppliance.Cli.Rendering;
+namespace VirtAppliance.Web.Contracts;
 
 /// <summary>The stable JSON shape of <c>inspect --json</c>.</summary>
-internal static class InspectJson
+public static class InspectJson
 {
     public static object From(ApplianceSummary summary)
     {

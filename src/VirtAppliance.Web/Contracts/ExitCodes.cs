@@ -1,9 +1,12 @@
 using VirtAppliance.Core.Errors;
 
-namespace VirtAppliance.Cli;
+namespace VirtAppliance.Web.Contracts;
 
-/// <summary>The documented, stable exit codes, and the one place exceptions map to them.</summary>
-internal static class ExitCodes
+/// <summary>
+/// The documented, stable exit codes, the one place exceptions map to them, and the HTTP status of each class
+/// (the REST API answers what the CLI would have exited with).
+/// </summary>
+public static class ExitCodes
 {
     public const int Success = 0;
     public const int Unexpected = 1;
@@ -36,5 +39,32 @@ internal static class ExitCodes
         FileNotFoundException or DirectoryNotFoundException => NotFound,
         UnauthorizedAccessException => Unexpected,
         _ => Unexpected,
+    };
+
+    /// <summary>The HTTP status a REST request answers with when the CLI would exit with <paramref name="exitCode"/>.</summary>
+    public static int HttpStatus(int exitCode) => exitCode switch
+    {
+        Success => 200,
+        Usage => 400,
+        InvalidInput => 422,
+        HostMismatch => 422,
+        Integrity => 422,
+        Hypervisor => 502,
+        NotFound => 404,
+        Conflict => 409,
+        _ => 500,
+    };
+
+    /// <summary>The exit code's class as the JSON error body names it.</summary>
+    public static string Kind(int exitCode) => exitCode switch
+    {
+        Usage => "usage",
+        InvalidInput => "invalid_input",
+        HostMismatch => "host_mismatch",
+        Integrity => "integrity",
+        Hypervisor => "hypervisor",
+        NotFound => "not_found",
+        Conflict => "conflict",
+        _ => "unexpected",
     };
 }

@@ -1,10 +1,10 @@
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Recipes;
 
-namespace VirtAppliance.Cli.Rendering;
+namespace VirtAppliance.Web.Contracts;
 
 /// <summary>A descriptor problem as JSON: flat, with file/line/column spelled out.</summary>
-internal sealed record ProblemJson(string Severity, string File, int Line, int Column, string Message, string? Hint)
+public sealed record ProblemJson(string Severity, string File, int Line, int Column, string Message, string? Hint)
 {
     public static ProblemJson From(DescriptorProblem problem) =>
         new(problem.Severity == Core.Descriptors.Severity.Error ? "error" : "warning",
