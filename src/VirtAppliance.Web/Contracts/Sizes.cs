@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace VirtAppliance.Cli.Rendering;
+namespace VirtAppliance.Web.Contracts;
 
-/// <summary>Human sizes in binary units, as qemu-img and virsh print them.</summary>
-internal static class Sizes
+/// <summary>Human sizes in binary units, as qemu-img and virsh print them (the CLI and the page).</summary>
+public static class Sizes
 {
     private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 

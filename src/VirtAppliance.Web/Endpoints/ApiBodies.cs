@@ -1,0 +1,38 @@
+namespace VirtAppliance.Web.Endpoints;
+
+/// <summary>POST /api/v1/vms: what deploy takes on the command line. <paramref name="Values"/> are the site values (NAME: VALUE).</summary>
+/// <param name="Appliance">An installed NAME[@VERSION[-RELEASE]].</param>
+/// <param name="Publish">Host ports, podman's [ADDRESS:]HOSTPORT:GUESTPORT[/tcp].</param>
+/// <param name="ReuseKept">User disks and values an undeploy kept: a folder under ROOT/kept, or the undeployed VM's name.</param>
+/// <param name="VirtType">Force the domain type (kvm, qemu …), as --virt-type.</param>
+/// <param name="Boot">Use this boot of the descriptor, as --boot.</param>
+public sealed record DeployBody(
+    string Appliance,
+    string Name,
+    int Count = 1,
+    string Network = "user",
+    bool Start = true,
+    IReadOnlyList<string>? Publish = null,
+    IReadOnlyDictionary<string, string>? Values = null,
+    int Parallel = 4,
+    string? ReuseKept = null,
+    string? VirtType = null,
+    int? Boot = null);
+
+/// <summary>POST /api/v1/vms/{name}/start: <paramref name="Wait"/> for the appliance's health check (start's default).</summary>
+public sealed record StartBody(bool Wait = true);
+
+/// <summary>POST /api/v1/vms/{name}/stop and the options of verbs that stop a VM: --force, --timeout.</summary>
+public sealed record StopBody(bool Force = false, int? TimeoutSeconds = null);
+
+/// <summary>POST /api/v1/vms/{name}/update: --to and --set.</summary>
+public sealed record UpdateBody(string? To = null, IReadOnlyDictionary<string, string>? Values = null, bool Force = false, int? TimeoutSeconds = null);
+
+/// <summary>POST /api/v1/vms/{name}/config: config set (<paramref name="Set"/>) and unset (<paramref name="Unset"/>); they wait for apply.</summary>
+public sealed record ConfigBody(IReadOnlyDictionary<string, string>? Set = null, IReadOnlyList<string>? Unset = null);
+
+/// <summary>POST /api/v1/vms/{name}/config/apply: <paramref name="Restart"/> a running VM (apply's default; --no-restart is false).</summary>
+public sealed record ApplyBody(bool Restart = true, bool Force = false, int? TimeoutSeconds = null);
+
+/// <summary>POST /api/v1/appliances: install a package file that is on the server's host.</summary>
+public sealed record InstallBody(string Package, bool AllowUnsigned = false);
