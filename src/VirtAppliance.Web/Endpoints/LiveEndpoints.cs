@@ -1,8 +1,10 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using VirtAppliance.Web.Contracts;
 using VirtAppliance.Web.Live;
 
 namespace VirtAppliance.Web.Endpoints;
@@ -14,6 +16,9 @@ namespace VirtAppliance.Web.Endpoints;
 public static class LiveEndpoints
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(20);
+
+    /// <summary>One line of JSON per event (the API's names, not indented).</summary>
+    private static readonly JsonSerializerOptions Compact = new(ApiJson.Options) { WriteIndented = false };
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -28,10 +33,10 @@ public static class LiveEndpoints
             .WithTags("virt-appliance");
     }
 
-    private static async IAsyncEnumerable<SseItem<LiveEvent?>> StreamAsync(LiveStateService live, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(LiveStateService live, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = live.Subscribe();
-        yield return new SseItem<LiveEvent?>(null, "ready");
+        yield return new SseItem<string>("", "ready");
         while (!cancellationToken.IsCancellationRequested)
         {
             using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -49,7 +54,7 @@ public static class LiveEndpoints
             {
                 yield break;
             }
-            yield return next is null ? new SseItem<LiveEvent?>(null, "ping") : new SseItem<LiveEvent?>(next, "vm");
+            yield return next is null ? new SseItem<string>("", "ping") : new SseItem<string>(JsonSerializer.Serialize(next, Compact), "vm");
         }
     }
 }

@@ -53,9 +53,11 @@ public static class PageEndpoints
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
             var name = form["name"].ToString().Trim();
+            // A value left at the appliance's default is not set: the VM keeps following the default (as on the command line).
+            var defaults = await DefaultsAsync(services, appliance, context.RequestAborted).ConfigureAwait(false);
             var request = new DeployRequest(appliance, name, options.Uri, Start: Checked(form, "start", true),
                 Publish: form["publish"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Set: Values(form, skipEmpty: true));
+                Set: [.. Values(form, skipEmpty: true).Where(assignment => !defaults.Contains(assignment))]);
             var outcome = await operations.RunAsync("deploy", token => services.Instances.DeployAsync(request, null, token)).ConfigureAwait(false);
             if (outcome.Error is { } error)
                 return Back(flash, $"/deploy/{Html.U(appliance)}", Failure($"Deploy of {name} failed", error, outcome.ExitCode));
@@ -184,6 +186,13 @@ public static class PageEndpoints
         {
             return new(default, error, ExitCodes.For(error));
         }
+    }
+
+    private static async Task<HashSet<string>> DefaultsAsync(ApplianceServices services, string appliance, CancellationToken cancellationToken)
+    {
+        if (!await services.Store.IsInstalledAsync(appliance, cancellationToken).ConfigureAwait(false))
+            return [];
+        return [.. services.Appliances.Inspect(appliance).Descriptor.Parameters.Where(parameter => parameter.Default is not null).Select(parameter => $"{parameter.Name}={parameter.Default}")];
     }
 
     private static FlashMessage Failure(string what, Exception error, int exitCode)

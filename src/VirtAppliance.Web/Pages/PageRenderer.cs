@@ -226,7 +226,7 @@ internal static class PageRenderer
                 input = $"<input type=\"text\" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\"{attributes} value=\"{E(value)}\">";
                 break;
         }
-        return $"<div class=\"field\"><label for=\"{id}\">{E(label)}{(required ? "" : " <span class=\"optional\">(optional)</span>")}</label>{input}{Hint(hintId, hint)}</div>\n";
+        return $"<div class=\"field\"><label for=\"{id}\">{E(label)}{(required || forConfig ? "" : " <span class=\"optional\">(optional)</span>")}</label>{input}{Hint(hintId, hint)}</div>\n";
     }
 
     private static string Hint(string id, List<string> lines) => lines.Count == 0 ? "" : $"<p id=\"{id}\" class=\"hint\">{E(string.Join(" ", lines))}</p>";
