@@ -34,5 +34,19 @@ internal sealed class FileLock : IDisposable
         }
     }
 
+    /// <summary>Takes the lock now or not at all: a command that finds it taken is refused rather than queued behind one that may run for minutes.</summary>
+    /// <exception cref="ConflictException">Another command (in this process or another) holds it.</exception>
+    public static FileLock TryAcquire(string path, string busyMessage, string hint)
+    {
+        try
+        {
+            return new FileLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException)
+        {
+            throw new ConflictException(busyMessage) { Hint = hint };
+        }
+    }
+
     public void Dispose() => stream.Dispose();
 }

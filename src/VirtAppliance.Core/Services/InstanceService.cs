@@ -26,6 +26,8 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         // Every name a --count makes must pass too, before anything is created.
         foreach (var name in names)
             VmName.Check(name);
+        // Held until the VMs are up: a second deploy of a name (or any command on it) is refused, not interleaved.
+        using var locks = LockVms(names);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(request.Uri);
         var context = new DeploymentContext(store, index, hypervisor, settings, progress);
@@ -81,6 +83,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
 
     public async Task<InstanceStatus> StartAsync(string name, bool waitForHealth, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
@@ -96,6 +99,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// <summary>Asks the guest to power off; pulls the plug after the stop timeout, or at once with <see cref="VmOptions.Force"/>.</summary>
     public async Task<InstanceStatus> StopAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
@@ -108,6 +112,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// <returns>The user disks and the config disk kept (moved to ROOT/kept/VM-…); nothing when deleted.</returns>
     public async Task<UndeployResult> UndeployAsync(string name, bool deleteData, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
@@ -120,6 +125,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     public async Task<UpdateResult> UpdateAsync(string name, string? version, IReadOnlyList<string>? set, IProgress<string>? progress, VmOptions? options,
         CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
@@ -158,6 +164,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// <summary>Returns a VM to the version it ran before its last update (and back again when run twice).</summary>
     public async Task<UpdateResult> RollbackAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
@@ -194,6 +201,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// <summary>Sets (NAME=VALUE) and unsets (back to the default) site values of a VM; they wait for <see cref="ConfigApplyAsync"/>.</summary>
     public async Task<ConfigView> ConfigSetAsync(string name, IReadOnlyList<string> set, IReadOnlyList<string> unset, CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri, readOnly: true);
@@ -203,6 +211,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// <summary>Gives the VM its pending configuration; with <paramref name="restart"/> a running VM is restarted and must become healthy, else it goes back.</summary>
     public async Task<ConfigView> ConfigApplyAsync(string name, bool restart, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
@@ -217,6 +226,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// <param name="classes">The classes the VM's node includes; none for the module's own class (its name).</param>
     public async Task<ConfigView> ConfigPuppetAddAsync(string name, string moduleFolder, IReadOnlyList<string> classes, SiteModuleKind kind, CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri, readOnly: true);
@@ -227,6 +237,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// <summary>Removes a site's Puppet module from a VM; it waits for <see cref="ConfigApplyAsync"/>.</summary>
     public async Task<ConfigView> ConfigPuppetRemoveAsync(string name, string module, CancellationToken cancellationToken)
     {
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri, readOnly: true);
@@ -255,6 +266,36 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
                 ours.Add(lifecycleEvent.DomainUuid);
             }
             yield return lifecycleEvent;
+        }
+    }
+
+    /// <summary>Every name's lock, or none: a conflict on one releases those already taken.</summary>
+    private CompositeLock LockVms(IReadOnlyList<string> names)
+    {
+        var taken = new CompositeLock();
+        try
+        {
+            foreach (var name in names)
+                taken.Add(store.LockVm(name));
+            return taken;
+        }
+        catch
+        {
+            taken.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class CompositeLock : IDisposable
+    {
+        private readonly List<IDisposable> locks = [];
+
+        public void Add(IDisposable held) => locks.Add(held);
+
+        public void Dispose()
+        {
+            foreach (var held in locks)
+                held.Dispose();
         }
     }
 

@@ -56,6 +56,25 @@ public sealed class ApplianceStore
         return await FileLock.AcquireAsync(LockPath, "the store", LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Takes VM <paramref name="name"/>'s lock (ROOT/locks/NAME.lock) for the whole of one operation on it (deploy, start, stop, update,
+    /// rollback, config, undeploy), so that two commands (the CLI and the web server, or two of either) never change one VM at once:
+    /// the second is refused at once. The lock files stay (empty; one per VM name): deleting one while another command opens it
+    /// would let two hold "the" lock.
+    /// </summary>
+    /// <exception cref="ConflictException">Another command is changing that VM.</exception>
+    public IDisposable LockVm(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        EnsureLayout();
+        Directory.CreateDirectory(VmLocksFolder);
+        return FileLock.TryAcquire(Path.Combine(VmLocksFolder, $"{name}.lock"), $"{name} is busy: another command is changing it",
+            "wait for it to finish ('virt-appliance vms' shows its state) and try again");
+    }
+
+    /// <summary>Where the VMs' operation locks live (<see cref="LockVm"/>).</summary>
+    public string VmLocksFolder => Path.Combine(Root, "locks");
+
     /// <summary>The keys whose signatures installs accept.</summary>
     public TrustStore TrustStore => new(Path.Combine(Root, "trusted-keys"));
 
