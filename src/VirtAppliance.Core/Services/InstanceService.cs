@@ -4,6 +4,7 @@ using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Monitoring;
 using VirtAppliance.Core.Store;
 
 namespace VirtAppliance.Core.Services;
@@ -229,6 +230,26 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         var record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri, readOnly: true);
         return await SitePuppetPlan.RemoveAsync(new DeploymentContext(store, index, hypervisor, settings, null), record, module, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One VM's state, uptime, health (its check evaluated once), CPU, memory, and each disk's sizes, file systems (where
+    /// the guest agent reports them) and level against its thresholds. Reads only: alerts fire and notify in the watch pass.
+    /// </summary>
+    /// <exception cref="NotFoundException">No VM of that name (exit 7).</exception>
+    public async Task<VmStatus> StatusAsync(string name, CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var record = await StatusCollector.FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        return (await StatusCollector.ReadAsync(store, index, connector, [record], settings.Time, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>The status of every VM in the index, by name (see <see cref="StatusAsync(string, CancellationToken)"/>).</summary>
+    public async Task<IReadOnlyList<VmStatus>> StatusAllAsync(CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var records = await index.ListInstancesAsync(cancellationToken).ConfigureAwait(false);
+        return await StatusCollector.ReadAsync(store, index, connector, records, settings.Time, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<InstanceRecord> FindAsync(StoreIndex index, string name, CancellationToken cancellationToken) =>
