@@ -1,0 +1,12 @@
+namespace VirtAppliance.Core.Monitoring;
+
+/// <summary>Alerts by mail through an SMTP server (MailKit), one mail per alert change.</summary>
+/// <param name="Password">Never shown; kept in the 0600 notifications file.</param>
+public sealed record EmailChannel(string Host, int Port, SmtpSecurity Security, string From, IReadOnlyList<string> To, string? User = null, string? Password = null)
+    : NotificationChannel
+{
+    public override string Kind => "email";
+
+    public override string Description =>
+        $"mail to {string.Join(", ", To)} from {From} via {Host}:{Port} ({SmtpSecuritySpelling.ToText(Security)}" + (User is null ? "" : $", as {User}, password set") + ")";
+}
