@@ -6,8 +6,10 @@ namespace VirtAppliance.Core.Monitoring;
 /// <param name="BackoffSeconds">The wait after the first failure; it doubles after each further one.</param>
 public sealed record WebhookChannel(Uri Url, IReadOnlyDictionary<string, string>? Headers = null, int Attempts = 5, double BackoffSeconds = 2) : NotificationChannel
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public override string Kind => "webhook";
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public override string Description =>
         $"POST to {Url.GetLeftPart(UriPartial.Path)}" + (Headers is { Count: > 0 } headers ? $" with {string.Join(", ", headers.Keys)} (values hidden)" : "")
         + $", {Attempts} attempts";
