@@ -98,6 +98,9 @@ internal static class CliApplication
         root.Subcommands.Add(InstanceCommands.Rollback(globals, output));
         root.Subcommands.Add(ConfigCommand.Create(globals, output));
         root.Subcommands.Add(ServeCommand.Create(globals, output));
+        root.Subcommands.Add(StatusCommand.Create(globals, output));
+        root.Subcommands.Add(WatchCommand.Create(globals, output));
+        root.Subcommands.Add(NotifyCommand.Create(globals, output));
         root.Subcommands.Add(DemoCommand.Create(globals, output));
         return root;
     }

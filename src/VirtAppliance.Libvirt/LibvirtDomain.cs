@@ -67,6 +67,14 @@ internal sealed class LibvirtDomain : IDisposable
             ? throw LibvirtException.FromLastError("virDomainGetBlockInfo")
             : new BlockInfo(checked((long)info.Capacity), checked((long)info.Allocation), checked((long)info.Physical));
 
+    /// <summary>State, memory (KiB), vCPUs and CPU time (virDomainGetInfo).</summary>
+    public Interop.DomainInfoNative GetInfo() =>
+        Interop.virDomainGetInfo(handle, out var info) < 0 ? throw LibvirtException.FromLastError("virDomainGetInfo") : info;
+
+    /// <summary>A guest-agent command (JSON) and the agent's JSON answer; fails when the domain has no agent channel or the agent does not answer in <paramref name="timeoutSeconds"/>.</summary>
+    public string QemuAgentCommand(string command, int timeoutSeconds) =>
+        Interop.virDomainQemuAgentCommand(handle, command, timeoutSeconds, 0) ?? throw LibvirtException.FromLastError("virDomainQemuAgentCommand");
+
     /// <summary>A human-monitor command to the domain's QEMU (a running QEMU domain only), and what QEMU answered.</summary>
     public string QemuMonitorCommand(string command) =>
         Interop.virDomainQemuMonitorCommand(handle, command, out var result, Interop.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) < 0

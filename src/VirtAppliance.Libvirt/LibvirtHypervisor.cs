@@ -169,6 +169,40 @@ internal sealed class LibvirtHypervisor : IHypervisor
         return domain.QemuMonitorCommand(command);
     }
 
+    public DomainRuntime GetRuntime(string name)
+    {
+        using var domain = connection.LookupByName(name);
+        var info = domain.GetInfo();
+        var running = (DomainState)info.State is not (DomainState.ShutOff or DomainState.NoState);
+        return new DomainRuntime(info.VirtualCpus, TimeSpan.FromTicks(checked((long)(info.CpuTimeNanoseconds / 100))),
+            checked((long)info.MemoryKiB), checked((long)info.MaxMemKiB), running ? StartedAt(name) : null);
+    }
+
+    public string QemuAgentCommand(string name, string command, TimeSpan timeout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(command);
+        using var domain = connection.LookupByName(name);
+        return domain.QemuAgentCommand(command, Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)));
+    }
+
+    /// <summary>
+    /// libvirt has no start time in its API; its QEMU driver writes the domain's pidfile when it starts the process, so a
+    /// local qemu:///system or qemu:///session domain's pidfile time is when its run began. Null for other drivers and hosts.
+    /// </summary>
+    private DateTimeOffset? StartedAt(string name)
+    {
+        string? folder = Uri switch
+        {
+            "qemu:///system" => "/run/libvirt/qemu",
+            "qemu:///session" => Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime ? Path.Combine(runtime, "libvirt/qemu/run") : null,
+            _ => null,
+        };
+        if (folder is null)
+            return null;
+        var pidfile = new FileInfo(Path.Combine(folder, name + ".pid"));
+        return pidfile.Exists ? new DateTimeOffset(pidfile.LastWriteTimeUtc, TimeSpan.Zero) : null;
+    }
+
     public BlockInfo GetBlockInfo(string name, string target)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);

@@ -14,7 +14,7 @@ namespace VirtAppliance.Cli.Commands;
 /// </summary>
 internal static class ConfigCommand
 {
-    private static readonly string[] Actions = ["show", "set", "unset", "diff", "apply", "puppet"];
+    private static readonly string[] Actions = ["show", "set", "unset", "diff", "apply", "puppet", "threshold"];
 
     private static readonly string[] PuppetActions = ["list", "add", "remove"];
 
@@ -35,6 +35,9 @@ internal static class ConfigCommand
         {
             Description = "puppet add: override (changes the appliance's own configuration, e.g. a class that inherits one of its classes) or addition (tangential configuration; the default)",
         };
+        var warning = new Option<int?>("--warning") { Description = "threshold: percent used at which the disk is a warning (1–100)", HelpName = "PERCENT" };
+        var critical = new Option<int?>("--critical") { Description = "threshold: percent used at which the disk is critical (1–100)", HelpName = "PERCENT" };
+        var reset = new Option<bool>("--reset") { Description = "threshold: back to the appliance's levels (or the default 80/90)" };
         var noRestart = new Option<bool>("--no-restart") { Description = "apply: attach the new config disk but leave a running VM as it is (it reads it at its next start)" };
         var command = new Command("config", """
             A VM's site values: what it runs with (defaults marked, passwords masked), changes that wait
@@ -49,8 +52,15 @@ internal static class ConfigCommand
             VM's folder and put on the pending config disk; after 'apply' the appliance's first-boot
             Puppet run includes its classes after the appliance's manifest, again after every update.
 
+            'threshold DISK' sets the site's warning and critical levels of a disk (percent used of
+            the file system the guest reports, else of the image's allocation against its capacity);
+            they win over the appliance's <threshold>, take effect at once (status, the watch pass)
+            and stay across updates. '--reset' returns to the appliance's levels.
+
             Examples:
               virt-appliance config wiki1
+              virt-appliance config wiki1 threshold data --warning 75 --critical 90
+              virt-appliance config wiki1 threshold data --reset
               virt-appliance config wiki1 set mail_host=smtp.example.org admin_email=ops@example.org
               virt-appliance config wiki1 unset theme
               virt-appliance config wiki1 diff
@@ -61,7 +71,7 @@ internal static class ConfigCommand
               virt-appliance config wiki1 puppet remove site_syslog
             """)
         {
-            vm, action, items, noRestart, classes, kind,
+            vm, action, items, noRestart, classes, kind, warning, critical, reset,
         };
         var vmOptions = new VmOptionsCli(stops: true);
         vmOptions.AddTo(command);
@@ -87,6 +97,21 @@ internal static class ConfigCommand
                 case "unset":
                     view = await instances.ConfigSetAsync(name, [], arguments, cancellationToken).ConfigureAwait(false);
                     break;
+                case "threshold" when arguments.Length != 1:
+                    throw new InvalidInputException($"config {name} threshold takes one DISK, got {arguments.Length}")
+                    {
+                        Hint = $"virt-appliance config {name} threshold DISK --warning 80 --critical 90 (or --reset)",
+                    };
+                case "threshold":
+                {
+                    var status = await instances.ConfigThresholdAsync(name, arguments[0], context.Get(warning), context.Get(critical), context.Get(reset), cancellationToken)
+                        .ConfigureAwait(false);
+                    if (context.Json)
+                        context.Output.Json(status);
+                    else
+                        StatusCommand.RenderOne(context.Output, status);
+                    return ExitCodes.Success;
+                }
                 case "puppet":
                     return await PuppetAsync(context, name, arguments, context.Get(classes) ?? [], context.Get(kind), cancellationToken).ConfigureAwait(false);
                 case "apply":

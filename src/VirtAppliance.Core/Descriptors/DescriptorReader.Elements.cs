@@ -228,7 +228,7 @@ public static partial class DescriptorReader
 
     private static DeviceSettings ReadDevices(XElement devices, ReadContext context)
     {
-        context.CheckChildren(devices, "vcpu", "memory", "interface", "graphics");
+        context.CheckChildren(devices, "vcpu", "memory", "interface", "graphics", "guest-agent");
         var vcpuElement = context.Single(devices, "vcpu", required: true);
         var memoryElement = context.Single(devices, "memory", required: true);
         var graphics = context.Single(devices, "graphics", required: false);
@@ -241,6 +241,7 @@ public static partial class DescriptorReader
             Interfaces = devices.Elements("interface").Count(),
             Ports = ReadPorts(devices, context),
             Graphics = graphics is not null,
+            GuestAgent = context.Single(devices, "guest-agent", required: false) is not null,
         };
     }
 
@@ -291,7 +292,7 @@ public static partial class DescriptorReader
         var disks = new List<DiskDescriptor>();
         foreach (var disk in storage.Elements("disk"))
         {
-            var extensions = context.CheckChildren(disk, "checksum", "partition");
+            var extensions = context.CheckChildren(disk, "checksum", "partition", "threshold");
             var file = ReadContext.Attribute(disk, "file");
             var id = ReadContext.Attribute(disk, "id") ?? file;
             var useAttribute = disk.Attribute("use");
@@ -307,6 +308,7 @@ public static partial class DescriptorReader
             DiskChecksum? checksum = null;
             if (context.Single(disk, "checksum", required: false) is { } checksumElement)
                 checksum = ReadChecksum(checksumElement, context);
+            var threshold = context.Single(disk, "threshold", required: false) is { } thresholdElement ? ReadThreshold(thresholdElement, context) : null;
 
             if (id is null)
             {
@@ -325,6 +327,7 @@ public static partial class DescriptorReader
                 Format = format,
                 SizeMiB = size,
                 Checksum = checksum,
+                Threshold = threshold,
                 Partitions = partitions,
                 Extensions = extensions,
                 Location = context.At(disk),
@@ -333,6 +336,27 @@ public static partial class DescriptorReader
         if (disks.Count == 0)
             context.Error(storage, "<storage> has no <disk>", "add the appliance's disk images as <disk file=\"…\" use=\"system\"/>");
         return disks;
+    }
+
+    private static DiskThreshold? ReadThreshold(XElement threshold, ReadContext context)
+    {
+        int? Level(string name) => threshold.Attribute(name) is { } attribute
+            ? (int?)context.Integer(attribute, attribute.Value.Trim(), $"threshold {name} (percent)", 1, 100)
+            : null;
+        var warning = Level("warning");
+        var critical = Level("critical");
+        if (threshold.Attribute("warning") is null && threshold.Attribute("critical") is null)
+        {
+            context.Error(threshold, "<threshold> gives no level", "write <threshold warning=\"80\" critical=\"90\"/> (percent used)");
+            return null;
+        }
+        var result = new DiskThreshold(warning ?? Math.Min(DiskThreshold.Default.Warning, critical ?? 100), critical ?? Math.Max(DiskThreshold.Default.Critical, warning ?? 0));
+        if (DiskThreshold.Problem(result.Warning, result.Critical) is { } problem)
+        {
+            context.Error(threshold, problem, "the warning level is the lower one, e.g. warning=\"80\" critical=\"90\"");
+            return null;
+        }
+        return result;
     }
 
     private static DiskChecksum? ReadChecksum(XElement checksum, ReadContext context)

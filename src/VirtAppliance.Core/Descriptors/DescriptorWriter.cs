@@ -87,7 +87,8 @@ public static class DescriptorWriter
             Enumerable.Range(0, devices.Interfaces).Select(index => new XElement("interface",
                 devices.Ports.Where(port => port.Interface == index).Select(port => new XElement("port",
                     new XAttribute("guest", Number(port.Guest)), Optional("name", port.Name))))),
-            devices.Graphics ? new XElement("graphics") : null);
+            devices.Graphics ? new XElement("graphics") : null,
+            devices.GuestAgent ? new XElement("guest-agent") : null);
 
     private static XElement Disk(DiskDescriptor disk) =>
         new("disk",
@@ -98,6 +99,8 @@ public static class DescriptorWriter
             disk.SizeMiB is null ? null : new XAttribute("size", Number(disk.SizeMiB.Value)),
             disk.Checksum is null ? null : new XElement("checksum", new XAttribute("type", disk.Checksum.Algorithm), disk.Checksum.Value),
             disk.Partitions.Select(partition => new XElement("partition", new XAttribute("file", partition))),
+            disk.Threshold is null ? null : new XElement("threshold",
+                new XAttribute("warning", Number(disk.Threshold.Warning)), new XAttribute("critical", Number(disk.Threshold.Critical))),
             disk.Extensions.Select(extension => new XElement(extension)));
 
     private static XElement Parameter(SiteParameter parameter) =>

@@ -15,9 +15,12 @@ public sealed record DeviceSettings
 
     public bool Graphics { get; init; }
 
+    /// <summary>Deploy adds a virtio-serial channel for qemu-guest-agent (<c>&lt;guest-agent/&gt;</c>); status reads file-system usage through it.</summary>
+    public bool GuestAgent { get; init; }
+
     public bool Equals(DeviceSettings? other) =>
         other is not null && Vcpus == other.Vcpus && MemoryKiB == other.MemoryKiB && Interfaces == other.Interfaces
-        && Graphics == other.Graphics && Ports.SequenceEqual(other.Ports);
+        && Graphics == other.Graphics && GuestAgent == other.GuestAgent && Ports.SequenceEqual(other.Ports);
 
-    public override int GetHashCode() => HashCode.Combine(Vcpus, MemoryKiB, Interfaces, Graphics, Ports.Count);
+    public override int GetHashCode() => HashCode.Combine(Vcpus, MemoryKiB, Interfaces, Graphics, GuestAgent, Ports.Count);
 }

@@ -21,6 +21,9 @@ public sealed record DiskDescriptor
 
     public DiskChecksum? Checksum { get; init; }
 
+    /// <summary>The supplier's warning and critical levels (percent used) for this disk; null for the defaults.</summary>
+    public DiskThreshold? Threshold { get; init; }
+
     /// <summary>Partition image files of the legacy multi-file disk form; deploy does not support it.</summary>
     public IReadOnlyList<string> Partitions { get; init; } = [];
 

@@ -2,7 +2,7 @@ namespace VirtAppliance.Core.DomainXml;
 
 /// <summary>
 /// The <c>&lt;devices&gt;</c> element, written in this order: emulator, disks, controllers,
-/// interfaces, serial ports, consoles, graphics. The emulator is null for Xen paravirt guests.
+/// interfaces, serial ports, consoles, channels, graphics. The emulator is null for Xen paravirt guests.
 /// </summary>
 public sealed record DomainDevices(
     string? Emulator,
@@ -11,4 +11,8 @@ public sealed record DomainDevices(
     IReadOnlyList<DomainInterface> Interfaces,
     IReadOnlyList<DomainSerial> Serials,
     IReadOnlyList<DomainConsole> Consoles,
-    IReadOnlyList<DomainGraphics> Graphics);
+    IReadOnlyList<DomainGraphics> Graphics)
+{
+    /// <summary>Virtio-serial channels (the guest agent's).</summary>
+    public IReadOnlyList<DomainChannel> Channels { get; init; } = [];
+}

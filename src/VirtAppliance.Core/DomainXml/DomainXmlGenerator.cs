@@ -48,7 +48,11 @@ public static class DomainXmlGenerator
             Enumerable.Range(0, descriptor.Devices.Interfaces).Select(index => Interface(instance, index, hvm && qemu)).ToList(),
             hvm ? [new DomainSerial(console, 0)] : [],
             [new DomainConsole(console, hvm ? ConsoleTarget.Serial : ConsoleTarget.Xen, 0)],
-            descriptor.Devices.Graphics ? [new DomainGraphics(GraphicsType.Vnc, instance.GraphicsListen)] : []);
+            descriptor.Devices.Graphics ? [new DomainGraphics(GraphicsType.Vnc, instance.GraphicsListen)] : [])
+        {
+            // Virtio-serial needs a virtio bus: QEMU/KVM fully virtual guests only.
+            Channels = descriptor.Devices.GuestAgent && hvm && qemu ? [new DomainChannel(DomainChannel.GuestAgentName)] : [],
+        };
 
         return new DomainDefinition(
             choice.DomainType,

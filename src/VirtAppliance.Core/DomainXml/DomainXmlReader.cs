@@ -106,7 +106,12 @@ public static class DomainXmlReader
             Port(console))).ToList(),
         devices.Elements("graphics").Select(graphics => new DomainGraphics(
             Enum<GraphicsType>(graphics, "type", DomainXmlSpelling.ToXml),
-            (string?)graphics.Attribute("listen") ?? (string?)graphics.Element("listen")?.Attribute("address") ?? "127.0.0.1")).ToList());
+            (string?)graphics.Attribute("listen") ?? (string?)graphics.Element("listen")?.Attribute("address") ?? "127.0.0.1")).ToList())
+    {
+        Channels = [.. devices.Elements("channel")
+            .Where(channel => (string?)channel.Attribute("type") == "unix" && (string?)channel.Element("target")?.Attribute("type") == "virtio")
+            .Select(channel => (string?)channel.Element("target")?.Attribute("name")).OfType<string>().Select(name => new DomainChannel(name))],
+    };
 
     private static DomainDisk Disk(XElement disk)
     {

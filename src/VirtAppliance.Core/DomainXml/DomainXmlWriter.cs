@@ -118,6 +118,9 @@ public static class DomainXmlWriter
                 new XElement("target",
                     new XAttribute("type", console.Target.ToXml()),
                     new XAttribute("port", Number(console.Port))))),
+            devices.Channels.Select(channel => new XElement("channel",
+                new XAttribute("type", "unix"),
+                new XElement("target", new XAttribute("type", "virtio"), new XAttribute("name", channel.Name)))),
             devices.Graphics.Select(Graphics));
 
     private static XElement Disk(DomainDisk disk) =>

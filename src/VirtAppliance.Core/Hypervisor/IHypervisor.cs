@@ -67,6 +67,16 @@ public interface IHypervisor : IDisposable
     /// <summary>Sizes of the disk with target <paramref name="target"/> ("vda") or source path.</summary>
     BlockInfo GetBlockInfo(string name, string target);
 
+    /// <summary>vCPUs, CPU time, memory and start time of the domain (running or not).</summary>
+    DomainRuntime GetRuntime(string name);
+
+    /// <summary>
+    /// A command (JSON, e.g. <c>{"execute":"guest-get-fsinfo"}</c>) to the qemu-guest-agent inside a running domain, over the
+    /// domain's <c>org.qemu.guest_agent.0</c> channel, and the agent's JSON answer. Throws <see cref="Errors.HypervisorException"/>
+    /// when the domain has no such channel, no agent answers, or it does not answer within <paramref name="timeout"/>.
+    /// </summary>
+    string QemuAgentCommand(string name, string command, TimeSpan timeout);
+
     /// <summary>
     /// Completes when the domain's state satisfies <paramref name="until"/>: at once if it does now,
     /// else on the lifecycle event that brings it there (no polling).

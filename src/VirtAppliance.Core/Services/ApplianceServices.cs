@@ -1,5 +1,6 @@
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Monitoring;
 using VirtAppliance.Core.Store;
 
 namespace VirtAppliance.Core.Services;
@@ -17,7 +18,10 @@ public sealed class ApplianceServices
         Host = new HostService(connector, Appliances);
         Packages = new PackageService(store, TimeProvider.System);
         Store = new StoreService(store);
-        Instances = new InstanceService(store, connector, deployment ?? DeploymentSettings.Default);
+        Metrics = new ApplianceMetrics();
+        Instances = new InstanceService(store, connector, deployment ?? DeploymentSettings.Default, Metrics);
+        Watch = new WatchService(store, connector, deployment ?? DeploymentSettings.Default, Metrics, Http);
+        Notifications = new NotificationService(store, (deployment ?? DeploymentSettings.Default).Time, Http);
         Authoring = new AuthoringService(connector);
     }
 
@@ -41,6 +45,18 @@ public sealed class ApplianceServices
     public InstanceService Instances { get; }
 
     public AuthoringService Authoring { get; }
+
+    /// <summary>The watch pass (thresholds, alerts, notifications) that serve runs periodically and 'watch' from cron.</summary>
+    public WatchService Watch { get; }
+
+    /// <summary>notify add / list / remove / test.</summary>
+    public NotificationService Notifications { get; }
+
+    /// <summary>The tool's System.Diagnostics.Metrics meter ("VirtAppliance"): VM and disk gauges from the last watch pass, operation counters.</summary>
+    public ApplianceMetrics Metrics { get; }
+
+    /// <summary>One HTTP client for webhooks, for the life of the process (sockets are reused, DNS changes are seen).</summary>
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(15) };
 
     public DemoService Demo { get; } = new();
 

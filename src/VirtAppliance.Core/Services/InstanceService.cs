@@ -6,6 +6,7 @@ using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Monitoring;
 using VirtAppliance.Core.Store;
 
 namespace VirtAppliance.Core.Services;
@@ -14,9 +15,11 @@ namespace VirtAppliance.Core.Services;
 /// The run-stage actions (deploy, vms, start, stop, undeploy, update, rollback), one method each,
 /// shared by every face (today the CLI). Each opens what it needs and hands the work to the deployment engine.
 /// </summary>
-public sealed class InstanceService(ApplianceStore store, IHypervisorConnector connector, DeploymentSettings settings)
+public sealed class InstanceService(ApplianceStore store, IHypervisorConnector connector, DeploymentSettings settings, ApplianceMetrics? metrics = null)
 {
-    public async Task<IReadOnlyList<InstanceStatus>> DeployAsync(DeployRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    private readonly ApplianceMetrics metrics = metrics ?? new ApplianceMetrics();
+
+    private async Task<IReadOnlyList<InstanceStatus>> DeployCoreAsync(DeployRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Count < 1)
@@ -81,7 +84,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         return new InventoryResult([.. result.OrderBy(status => status.Record.Name, StringComparer.Ordinal)], problems);
     }
 
-    public async Task<InstanceStatus> StartAsync(string name, bool waitForHealth, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
+    private async Task<InstanceStatus> StartCoreAsync(string name, bool waitForHealth, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
@@ -97,7 +100,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     }
 
     /// <summary>Asks the guest to power off; pulls the plug after the stop timeout, or at once with <see cref="VmOptions.Force"/>.</summary>
-    public async Task<InstanceStatus> StopAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
+    private async Task<InstanceStatus> StopCoreAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
@@ -110,7 +113,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
 
     /// <summary>Removes the VM: its domain, overlays and scratch disks; user disks too only with <paramref name="deleteData"/>.</summary>
     /// <returns>The user disks and the config disk kept (moved to ROOT/kept/VM-…); nothing when deleted.</returns>
-    public async Task<UndeployResult> UndeployAsync(string name, bool deleteData, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
+    private async Task<UndeployResult> UndeployCoreAsync(string name, bool deleteData, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
@@ -122,7 +125,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// <summary>Moves a VM to another installed version, keeping its user disks; returns to the old version when the new one fails.</summary>
     /// <param name="version">VERSION or VERSION-RELEASE; null for the highest installed.</param>
     /// <param name="set">Site values for the new version (NAME=VALUE), e.g. one it requires that the old one did not have.</param>
-    public async Task<UpdateResult> UpdateAsync(string name, string? version, IReadOnlyList<string>? set, IProgress<string>? progress, VmOptions? options,
+    private async Task<UpdateResult> UpdateCoreAsync(string name, string? version, IReadOnlyList<string>? set, IProgress<string>? progress, VmOptions? options,
         CancellationToken cancellationToken)
     {
         using var vmLock = store.LockVm(name);
@@ -162,7 +165,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     }
 
     /// <summary>Returns a VM to the version it ran before its last update (and back again when run twice).</summary>
-    public async Task<UpdateResult> RollbackAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
+    private async Task<UpdateResult> RollbackCoreAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
@@ -209,7 +212,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     }
 
     /// <summary>Gives the VM its pending configuration; with <paramref name="restart"/> a running VM is restarted and must become healthy, else it goes back.</summary>
-    public async Task<ConfigView> ConfigApplyAsync(string name, bool restart, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
+    private async Task<ConfigView> ConfigApplyCoreAsync(string name, bool restart, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken)
     {
         using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
@@ -297,6 +300,98 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
             foreach (var held in locks)
                 held.Dispose();
         }
+    }
+
+    /// <summary>Counted and timed in <see cref="ApplianceMetrics"/> as "deploy".</summary>
+    public Task<IReadOnlyList<InstanceStatus>> DeployAsync(DeployRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        metrics.MeasureAsync("deploy", () => DeployCoreAsync(request, progress, cancellationToken));
+
+    /// <summary>Counted and timed in <see cref="ApplianceMetrics"/> as "start".</summary>
+    public Task<InstanceStatus> StartAsync(string name, bool waitForHealth, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken) =>
+        metrics.MeasureAsync("start", () => StartCoreAsync(name, waitForHealth, progress, options, cancellationToken));
+
+    /// <summary>Counted and timed in <see cref="ApplianceMetrics"/> as "stop".</summary>
+    public Task<InstanceStatus> StopAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken) =>
+        metrics.MeasureAsync("stop", () => StopCoreAsync(name, progress, options, cancellationToken));
+
+    /// <summary>Counted and timed in <see cref="ApplianceMetrics"/> as "undeploy".</summary>
+    public Task<UndeployResult> UndeployAsync(string name, bool deleteData, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken) =>
+        metrics.MeasureAsync("undeploy", () => UndeployCoreAsync(name, deleteData, progress, options, cancellationToken));
+
+    /// <summary>Counted and timed in <see cref="ApplianceMetrics"/> as "rollback".</summary>
+    public Task<UpdateResult> RollbackAsync(string name, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken) =>
+        metrics.MeasureAsync("rollback", () => RollbackCoreAsync(name, progress, options, cancellationToken));
+
+    /// <summary>Counted and timed in <see cref="ApplianceMetrics"/> as "config_apply".</summary>
+    public Task<ConfigView> ConfigApplyAsync(string name, bool restart, IProgress<string>? progress, VmOptions? options, CancellationToken cancellationToken) =>
+        metrics.MeasureAsync("config_apply", () => ConfigApplyCoreAsync(name, restart, progress, options, cancellationToken));
+
+    /// <summary>Moves a VM to another installed version, keeping its user disks; returns to the old version when the new one fails. Counted as "update".</summary>
+    /// <param name="version">VERSION or VERSION-RELEASE; null for the highest installed.</param>
+    /// <param name="set">Site values for the new version (NAME=VALUE), e.g. one it requires that the old one did not have.</param>
+    public Task<UpdateResult> UpdateAsync(string name, string? version, IReadOnlyList<string>? set, IProgress<string>? progress, VmOptions? options,
+        CancellationToken cancellationToken) =>
+        metrics.MeasureAsync("update", () => UpdateCoreAsync(name, version, set, progress, options, cancellationToken));
+
+    /// <summary>
+    /// Sets a disk's warning and critical levels for this VM (percent used), or with <paramref name="reset"/> returns it to the
+    /// appliance's levels. Takes effect at once (the next status and watch pass); kept across update and rollback.
+    /// </summary>
+    /// <param name="disk">The disk's id (as the appliance names it) or its target (vdb).</param>
+    /// <exception cref="InvalidInputException">No such disk, or levels out of order (exit 3).</exception>
+    public async Task<VmStatus> ConfigThresholdAsync(string name, string disk, int? warning, int? critical, bool reset, CancellationToken cancellationToken)
+    {
+        using var vmLock = store.LockVm(name);
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        InstanceRecord record;
+        using (await store.LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            record = await FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+            var target = record.Disks.FirstOrDefault(candidate => candidate.DiskId == disk || candidate.Target == disk)
+                ?? throw new InvalidInputException($"{name} has no disk '{disk}'")
+                {
+                    Hint = (Internal.Spelling.Suggest(disk, record.Disks.Select(candidate => candidate.DiskId)) is { } close ? $"did you mean '{close}'? " : "")
+                        + $"its disks: {string.Join(", ", record.Disks.Select(candidate => $"{candidate.DiskId} ({candidate.Target})"))}",
+                };
+            var thresholds = new Dictionary<string, DiskThreshold>(record.Thresholds, StringComparer.Ordinal);
+            if (reset)
+                thresholds.Remove(target.DiskId);
+            else
+            {
+                if (warning is null && critical is null)
+                    throw new InvalidInputException("give --warning PERCENT, --critical PERCENT or both, or --reset");
+                var current = record.Thresholds.GetValueOrDefault(target.DiskId)
+                    ?? (await StatusCollector.ReadAsync(store, index, connector, [record], settings.Time, cancellationToken).ConfigureAwait(false))[0]
+                        .Disks.First(status => status.Id == target.DiskId).Threshold;
+                var changed = new DiskThreshold(warning ?? current.Warning, critical ?? current.Critical);
+                if (DiskThreshold.Problem(changed.Warning, changed.Critical) is { } problem)
+                    throw new InvalidInputException($"{name} {target.DiskId}: {problem}") { Hint = "e.g. --warning 80 --critical 90" };
+                thresholds[target.DiskId] = changed;
+            }
+            record = record with { Thresholds = thresholds };
+            await index.SaveInstanceAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        return (await StatusCollector.ReadAsync(store, index, connector, [record], settings.Time, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
+    /// One VM's state, uptime, health (its check evaluated once), CPU, memory, and each disk's sizes, file systems (where
+    /// the guest agent reports them) and level against its thresholds. Reads only: alerts fire and notify in the watch pass.
+    /// </summary>
+    /// <exception cref="NotFoundException">No VM of that name (exit 7).</exception>
+    public async Task<VmStatus> StatusAsync(string name, CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var record = await StatusCollector.FindAsync(index, name, cancellationToken).ConfigureAwait(false);
+        return (await StatusCollector.ReadAsync(store, index, connector, [record], settings.Time, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>The status of every VM in the index, by name (see <see cref="StatusAsync(string, CancellationToken)"/>).</summary>
+    public async Task<IReadOnlyList<VmStatus>> StatusAllAsync(CancellationToken cancellationToken)
+    {
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var records = await index.ListInstancesAsync(cancellationToken).ConfigureAwait(false);
+        return await StatusCollector.ReadAsync(store, index, connector, records, settings.Time, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<InstanceRecord> FindAsync(StoreIndex index, string name, CancellationToken cancellationToken) =>

@@ -42,6 +42,9 @@ public sealed record InstanceRecord(
     /// <summary>The site's Puppet modules as 'config puppet add/remove' left them, not applied yet; null when they are not changed.</summary>
     public IReadOnlyList<SiteModule>? PendingSitePuppet { get; init; }
 
+    /// <summary>Disk levels the site set with 'config VM threshold DISK' (disk id → levels); they win over the appliance's. Kept across update.</summary>
+    public IReadOnlyDictionary<string, Descriptors.DiskThreshold> Thresholds { get; init; } = new Dictionary<string, Descriptors.DiskThreshold>(StringComparer.Ordinal);
+
     /// <summary>The VM's own copy of a site module's files: ROOT/instances/VM/site-puppet/NAME-DIGEST12.</summary>
     public string SiteModuleFolder(SiteModule module)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
 using VirtAppliance.Core.Configuration;
+using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.DomainXml;
 using VirtAppliance.Core.Errors;
 
@@ -77,6 +78,17 @@ internal sealed class StoreIndex : IDisposable
         """
         ALTER TABLE instances ADD COLUMN site_puppet TEXT NOT NULL DEFAULT '[]';
         ALTER TABLE instances ADD COLUMN pending_site_puppet TEXT;
+        """,
+        // Disk thresholds the site set (disk id → levels), and the disk alerts that fired and have not cleared.
+        """
+        ALTER TABLE instances ADD COLUMN thresholds TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE alerts (
+            vm TEXT NOT NULL,
+            disk TEXT NOT NULL,
+            level TEXT NOT NULL,
+            used_percent REAL NOT NULL,
+            since TEXT NOT NULL,
+            PRIMARY KEY (vm, disk));
         """,
     ];
 
@@ -228,9 +240,9 @@ internal sealed class StoreIndex : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT OR REPLACE INTO instances (name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at,
-                previous, previous_version, previous_release, forwards, site_values, config_generation, pending_values, site_puppet, pending_site_puppet)
+                previous, previous_version, previous_release, forwards, site_values, config_generation, pending_values, site_puppet, pending_site_puppet, thresholds)
             VALUES ($name, $uuid, $appliance, $version, $release, $sha, $uri, $folder, $network, $virt, $disks, $created, $previous, $previousVersion, $previousRelease,
-                $forwards, $siteValues, $configGeneration, $pendingValues, $sitePuppet, $pendingSitePuppet)
+                $forwards, $siteValues, $configGeneration, $pendingValues, $sitePuppet, $pendingSitePuppet, $thresholds)
             """;
         command.Parameters.AddWithValue("$name", record.Name);
         command.Parameters.AddWithValue("$uuid", record.Uuid.ToString());
@@ -253,13 +265,15 @@ internal sealed class StoreIndex : IDisposable
         command.Parameters.AddWithValue("$pendingValues", record.PendingValues is null ? DBNull.Value : JsonSerializer.Serialize(record.PendingValues, Json));
         command.Parameters.AddWithValue("$sitePuppet", JsonSerializer.Serialize(record.SitePuppet, Json));
         command.Parameters.AddWithValue("$pendingSitePuppet", record.PendingSitePuppet is null ? DBNull.Value : JsonSerializer.Serialize(record.PendingSitePuppet, Json));
+        command.Parameters.AddWithValue("$thresholds", JsonSerializer.Serialize(record.Thresholds, Json));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DeleteInstanceAsync(string name, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM instances WHERE name = $name";
+        // A VM's alerts go with it (a new VM of that name starts with none).
+        command.CommandText = "DELETE FROM instances WHERE name = $name; DELETE FROM alerts WHERE vm = $name";
         command.Parameters.AddWithValue("$name", name);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -267,7 +281,7 @@ internal sealed class StoreIndex : IDisposable
     private async Task<List<InstanceRecord>> QueryInstancesAsync(string where, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at, previous, forwards, site_values, config_generation, pending_values, site_puppet, pending_site_puppet FROM instances"
+        command.CommandText = "SELECT name, uuid, appliance, version, release, package_sha256, uri, folder, network, virt_type, disks, created_at, previous, forwards, site_values, config_generation, pending_values, site_puppet, pending_site_puppet, thresholds FROM instances"
             + where + " ORDER BY name";
         bind?.Invoke(command);
         var result = new List<InstanceRecord>();
@@ -287,9 +301,47 @@ internal sealed class StoreIndex : IDisposable
                 PendingValues = reader.IsDBNull(16) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(16), Json),
                 SitePuppet = JsonSerializer.Deserialize<List<SiteModule>>(reader.GetString(17), Json) ?? [],
                 PendingSitePuppet = reader.IsDBNull(18) ? null : JsonSerializer.Deserialize<List<SiteModule>>(reader.GetString(18), Json),
+                Thresholds = JsonSerializer.Deserialize<Dictionary<string, DiskThreshold>>(reader.GetString(19), Json) ?? [],
             });
         }
         return result;
+    }
+
+    /// <summary>Every disk alert that fired and has not cleared, by VM and disk.</summary>
+    public async Task<IReadOnlyList<StoredAlert>> ListAlertsAsync(CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT vm, disk, level, used_percent, since FROM alerts ORDER BY vm, disk";
+        var result = new List<StoredAlert>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new StoredAlert(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3),
+                DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture)));
+        return result;
+    }
+
+    /// <summary>Records the alerts that fired or changed level, and deletes those that cleared (a null alert for that VM and disk), in one transaction.</summary>
+    public async Task SaveAlertsAsync(IReadOnlyList<(string Vm, string Disk, StoredAlert? Alert)> changes, CancellationToken cancellationToken)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var (vm, disk, alert) in changes)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = alert is null
+                ? "DELETE FROM alerts WHERE vm = $vm AND disk = $disk"
+                : "INSERT OR REPLACE INTO alerts (vm, disk, level, used_percent, since) VALUES ($vm, $disk, $level, $used, $since)";
+            command.Parameters.AddWithValue("$vm", vm);
+            command.Parameters.AddWithValue("$disk", disk);
+            if (alert is not null)
+            {
+                command.Parameters.AddWithValue("$level", alert.Level);
+                command.Parameters.AddWithValue("$used", alert.UsedPercent);
+                command.Parameters.AddWithValue("$since", alert.Since.ToString("O", CultureInfo.InvariantCulture));
+            }
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static void AddIdentity(SqliteCommand command, InstalledAppliance appliance)

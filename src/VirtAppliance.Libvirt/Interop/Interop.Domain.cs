@@ -28,6 +28,17 @@ internal static partial class Interop
         public ulong Physical;
     }
 
+    /// <summary>struct _virDomainInfo (libvirt-domain.h): unsigned long is the platform's long (64 bits on Linux x86_64).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct DomainInfoNative
+    {
+        public byte State;
+        public nuint MaxMemKiB;
+        public nuint MemoryKiB;
+        public ushort VirtualCpus;
+        public ulong CpuTimeNanoseconds;
+    }
+
     /// <summary>Returns a malloc'd array of virDomainPtr: free each domain, then the array.</summary>
     [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
     internal static unsafe partial int virConnectListAllDomains(ConnectHandle conn, out nint* domains, uint flags);
@@ -82,4 +93,7 @@ internal static partial class Interop
 
     [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainGetBlockInfo(DomainHandle domain, string disk, out BlockInfoNative info, uint flags);
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainGetInfo(DomainHandle domain, out DomainInfoNative info);
 }

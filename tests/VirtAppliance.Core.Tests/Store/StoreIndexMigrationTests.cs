@@ -114,4 +114,36 @@ public class StoreIndexMigrationTests
         error.Hint.ShouldNotBeNull().ShouldContain("nothing was changed");
         (await File.ReadAllBytesAsync(folder["root/index.db"], Ct)).ShouldBe(before);
     }
+
+    [Fact]
+    public async Task An_old_index_gains_site_thresholds_and_alerts_that_survive_reopening()
+    {
+        // Given the index main wrote at 7b69057, migrated
+        using var folder = new TestFolder();
+        var store = StoreWithFixtureIndex(folder);
+        var since = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+        using (var index = await store.OpenIndexAsync(Ct))
+        {
+            var vm = (await index.FindInstanceAsync("fixture-vm", Ct)).ShouldNotBeNull();
+            vm.Thresholds.ShouldBeEmpty();
+
+            // When a threshold is set and an alert recorded
+            await index.SaveInstanceAsync(vm with { Thresholds = new Dictionary<string, DiskThreshold> { ["data"] = new(70, 85) } }, Ct);
+            await index.SaveAlertsAsync([("fixture-vm", "data", new StoredAlert("fixture-vm", "data", "warning", 72.5, since))], Ct);
+        }
+
+        // Then both are there for the next process (a restarted serve does not fire it again)
+        using (var reopened = await store.OpenIndexAsync(Ct))
+        {
+            (await reopened.FindInstanceAsync("fixture-vm", Ct)).ShouldNotBeNull().Thresholds["data"].ShouldBe(new DiskThreshold(70, 85));
+            (await reopened.ListAlertsAsync(Ct)).ShouldBe([new StoredAlert("fixture-vm", "data", "warning", 72.5, since)]);
+
+            // And a cleared alert and an undeployed VM leave no row
+            await reopened.SaveAlertsAsync([("fixture-vm", "data", null)], Ct);
+            (await reopened.ListAlertsAsync(Ct)).ShouldBeEmpty();
+            await reopened.SaveAlertsAsync([("fixture-vm", "data", new StoredAlert("fixture-vm", "data", "critical", 91, since))], Ct);
+            await reopened.DeleteInstanceAsync("fixture-vm", Ct);
+            (await reopened.ListAlertsAsync(Ct)).ShouldBeEmpty();
+        }
+    }
 }
