@@ -9,6 +9,6 @@ public sealed record ServeOptions(string Listen, string? Token, string Uri)
     /// <summary>The address when none is given: loopback only.</summary>
     public const string DefaultListen = "127.0.0.1:8080";
 
-    /// <summary>How often the VM list behind /metrics and the alert engine is refreshed besides on every lifecycle event.</summary>
-    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>How often the watch pass runs (status, thresholds, alerts, notifications, the gauges of /metrics).</summary>
+    public TimeSpan WatchInterval { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -13,7 +13,6 @@ using VirtAppliance.Core.Services;
 using VirtAppliance.Web.Contracts;
 using VirtAppliance.Web.Endpoints;
 using VirtAppliance.Web.Live;
-using VirtAppliance.Web.Monitoring;
 using VirtAppliance.Web.Pages;
 using VirtAppliance.Web.Security;
 
@@ -48,12 +47,11 @@ public static class WebServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<VmSnapshot>();
-        builder.Services.AddSingleton<WebMetrics>();
         builder.Services.AddSingleton<Flash>();
         builder.Services.AddSingleton<Operations>();
         builder.Services.AddSingleton<LiveStateService>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LiveStateService>());
+        builder.Services.AddHostedService<WatchLoop>();
         if (options.Token is { } token)
             builder.Services.AddSingleton(provider => new BearerToken(token, provider.GetRequiredService<TimeProvider>()));
         // Antiforgery and session keys live in memory: nothing is written to disk, and a restart simply asks for a fresh form.
@@ -89,8 +87,6 @@ public static class WebServer
         ApiEndpoints.Map(app, options);
         LiveEndpoints.Map(app);
         PageEndpoints.Map(app, options);
-        // The meter exists from the start, so the first scrape already has the VM gauges.
-        app.Services.GetRequiredService<WebMetrics>();
         return app;
     }
 

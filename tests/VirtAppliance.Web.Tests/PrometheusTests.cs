@@ -52,7 +52,7 @@ public partial class PrometheusTests
                 using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
                 // When it has scraped
-                var running = await PollAsync(client, $"/api/v1/query?query=virt_appliance_vm_running{{vm=\"{name}\"}}",
+                var running = await PollAsync(client, $"/api/v1/query?query=virt_appliance_vm_up{{vm=\"{name}\"}}",
                     body => body["data"]!["result"]!.AsArray().FirstOrDefault());
 
                 // Then it has the VM's state (0: shut off) with its appliance and version as labels

@@ -22,6 +22,12 @@ internal static class ServeCommand
             Description = "A file holding the bearer token every request must carry (at least 32 characters, e.g. 'openssl rand -hex 32')",
             HelpName = "FILE",
         };
+        var watchInterval = new Option<int>("--watch-interval")
+        {
+            Description = "Seconds between watch passes (status, thresholds, alerts, notifications, the gauges of /metrics)",
+            DefaultValueFactory = _ => 60,
+            HelpName = "SECONDS",
+        };
         var connect = new HostOptions().Connect;
         var command = new Command("serve", """
             Serve a web page, a REST API and Prometheus metrics for the store and its VMs, from one
@@ -43,12 +49,17 @@ internal static class ServeCommand
               curl -H "Authorization: Bearer $(cat token)" http://host:8443/api/v1/vms
             """)
         {
-            listen, tokenFile, connect,
+            listen, tokenFile, watchInterval, connect,
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var token = context.Get(tokenFile) is { } file ? ReadToken(context, file) : null;
-            var options = new ServeOptions(context.Get(listen)!, token, HostOptions.ConnectionUri(context.Get(connect)));
+            if (context.Get(watchInterval) < 1)
+                throw new UsageException($"--watch-interval {context.Get(watchInterval)}: give at least 1 second");
+            var options = new ServeOptions(context.Get(listen)!, token, HostOptions.ConnectionUri(context.Get(connect)))
+            {
+                WatchInterval = TimeSpan.FromSeconds(context.Get(watchInterval)),
+            };
             await using var app = WebServer.Create(options, context.Services);
             var url = await WebServer.StartAsync(app, cancellationToken).ConfigureAwait(false);
             if (context.Json)

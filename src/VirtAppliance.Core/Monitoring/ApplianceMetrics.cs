@@ -8,10 +8,12 @@ namespace VirtAppliance.Core.Monitoring;
 /// The tool's metrics as a System.Diagnostics.Metrics <see cref="Meter"/> named <see cref="MeterName"/> (no web dependency: an
 /// exporter such as prometheus-net or OpenTelemetry listens to it). Gauges report the VMs as the last watch pass saw them;
 /// counters and histograms the service operations. Names are Prometheus-style; the list is in docs/monitoring.md.
+/// prometheus-net (serve's /metrics) names a series METER_INSTRUMENT: the meter is "virt_appliance" and its instruments carry the
+/// rest (vm_up), so the series are virt_appliance_vm_up and so on.
 /// </summary>
 public sealed class ApplianceMetrics : IDisposable
 {
-    public const string MeterName = "VirtAppliance";
+    public const string MeterName = "virt_appliance";
 
     private readonly Counter<long> operations;
     private readonly Histogram<double> durations;
@@ -22,28 +24,28 @@ public sealed class ApplianceMetrics : IDisposable
     public ApplianceMetrics()
     {
         Meter = new Meter(MeterName, typeof(ApplianceMetrics).Assembly.GetName().Version?.ToString());
-        operations = Meter.CreateCounter<long>("virt_appliance_operations", description: "Service operations (deploy, update, rollback, undeploy, start, stop, config_apply) by outcome (ok, failed).");
-        durations = Meter.CreateHistogram<double>("virt_appliance_operation_duration_seconds", "s", "How long service operations took, by operation and outcome.");
-        passes = Meter.CreateCounter<long>("virt_appliance_watch_passes", description: "Watch passes run.");
-        notifications = Meter.CreateCounter<long>("virt_appliance_notifications", description: "Alert notifications sent, by channel kind and outcome (delivered, failed).");
-        Meter.CreateObservableGauge("virt_appliance_vm_state", () => Each<int>(vm => Measure(StateNumber(vm), Vm(vm))),
+        operations = Meter.CreateCounter<long>("operations", description: "Service operations (deploy, update, rollback, undeploy, start, stop, config_apply) by outcome (ok, failed).");
+        durations = Meter.CreateHistogram<double>("operation_duration_seconds", "s", "How long service operations took, by operation and outcome.");
+        passes = Meter.CreateCounter<long>("watch_passes", description: "Watch passes run.");
+        notifications = Meter.CreateCounter<long>("notifications", description: "Alert notifications sent, by channel kind and outcome (delivered, failed).");
+        Meter.CreateObservableGauge("vm_state", () => Each<int>(vm => Measure(StateNumber(vm), Vm(vm))),
             description: "libvirt state of each VM: 0 missing, 1 running, 2 blocked, 3 paused, 4 shutting down, 5 shut off, 6 crashed, 7 suspended.");
-        Meter.CreateObservableGauge("virt_appliance_vm_up", () => Each<int>(vm => Measure(vm.IsActive ? 1 : 0, Vm(vm))), description: "1 while the VM runs.");
-        Meter.CreateObservableGauge("virt_appliance_vm_healthy", () => Each<int>(vm => Measure(vm.Health == HealthState.Healthy ? 1 : 0, Vm(vm))),
+        Meter.CreateObservableGauge("vm_up", () => Each<int>(vm => Measure(vm.IsActive ? 1 : 0, Vm(vm))), description: "1 while the VM runs.");
+        Meter.CreateObservableGauge("vm_healthy", () => Each<int>(vm => Measure(vm.Health == HealthState.Healthy ? 1 : 0, Vm(vm))),
             description: "1 when the VM's health check passes (0 when it fails, the VM is off, or it has none).");
-        Meter.CreateObservableGauge("virt_appliance_vm_memory_bytes", () => Each<long>(vm => vm.MemoryBytes is { } bytes ? Measure(bytes, Vm(vm)) : null), "By", "Memory the VM has.");
-        Meter.CreateObservableGauge("virt_appliance_vm_cpu_seconds", () => Each<double>(vm => vm.CpuTimeSeconds is { } seconds ? Measure(seconds, Vm(vm)) : null), "s",
+        Meter.CreateObservableGauge("vm_memory_bytes", () => Each<long>(vm => vm.MemoryBytes is { } bytes ? Measure(bytes, Vm(vm)) : null), "By", "Memory the VM has.");
+        Meter.CreateObservableGauge("vm_cpu_seconds", () => Each<double>(vm => vm.CpuTimeSeconds is { } seconds ? Measure(seconds, Vm(vm)) : null), "s",
             "CPU time the VM's vCPUs used in this run.");
-        Meter.CreateObservableGauge("virt_appliance_disk_capacity_bytes", () => Disks((vm, disk) => disk.FileSystems.Count > 0 ? disk.FileSystems.Max(fs => fs.TotalBytes) : disk.Capacity), "By",
+        Meter.CreateObservableGauge("disk_capacity_bytes", () => Disks((vm, disk) => disk.FileSystems.Count > 0 ? disk.FileSystems.Max(fs => fs.TotalBytes) : disk.Capacity), "By",
             "Size of each disk: its fullest file system's size where the guest reports it, else the image's capacity.");
-        Meter.CreateObservableGauge("virt_appliance_disk_used_bytes", () => Disks((vm, disk) => disk.FileSystems.Count > 0 ? disk.FileSystems.MaxBy(fs => fs.UsedPercent)!.UsedBytes : disk.Allocation), "By",
+        Meter.CreateObservableGauge("disk_used_bytes", () => Disks((vm, disk) => disk.FileSystems.Count > 0 ? disk.FileSystems.MaxBy(fs => fs.UsedPercent)!.UsedBytes : disk.Allocation), "By",
             "Used bytes of each disk: of its fullest file system where the guest reports it, else the image's allocation.");
-        Meter.CreateObservableGauge("virt_appliance_disk_used_ratio", () => DisksDouble((vm, disk) => disk.UsedPercent / 100),
+        Meter.CreateObservableGauge("disk_used_ratio", () => DisksDouble((vm, disk) => disk.UsedPercent / 100),
             description: "Used share (0–1) of each disk, the figure thresholds apply to.");
-        Meter.CreateObservableGauge("virt_appliance_disk_alert_level", () => Disks((vm, disk) => disk.Level is AlertLevel.Unknown ? null : (long)disk.Level - 1),
+        Meter.CreateObservableGauge("disk_alert_level", () => Disks((vm, disk) => disk.Level is AlertLevel.Unknown ? null : (long)disk.Level - 1),
             description: "Alert level of each disk: 0 ok, 1 warning, 2 critical.");
-        Meter.CreateObservableGauge("virt_appliance_disk_warning_ratio", () => DisksDouble((vm, disk) => disk.Threshold.Warning / 100.0), description: "Warning level of each disk (0–1).");
-        Meter.CreateObservableGauge("virt_appliance_disk_critical_ratio", () => DisksDouble((vm, disk) => disk.Threshold.Critical / 100.0), description: "Critical level of each disk (0–1).");
+        Meter.CreateObservableGauge("disk_warning_ratio", () => DisksDouble((vm, disk) => disk.Threshold.Warning / 100.0), description: "Warning level of each disk (0–1).");
+        Meter.CreateObservableGauge("disk_critical_ratio", () => DisksDouble((vm, disk) => disk.Threshold.Critical / 100.0), description: "Critical level of each disk (0–1).");
     }
 
     public Meter Meter { get; }

@@ -52,7 +52,7 @@ public sealed class ApplianceServices
     /// <summary>notify add / list / remove / test.</summary>
     public NotificationService Notifications { get; }
 
-    /// <summary>The tool's System.Diagnostics.Metrics meter ("VirtAppliance"): VM and disk gauges from the last watch pass, operation counters.</summary>
+    /// <summary>The tool's System.Diagnostics.Metrics meter ("virt_appliance"): VM and disk gauges from the last watch pass, operation counters.</summary>
     public ApplianceMetrics Metrics { get; }
 
     /// <summary>One HTTP client for webhooks, for the life of the process (sockets are reused, DNS changes are seen).</summary>

@@ -36,3 +36,6 @@ public sealed record ApplyBody(bool Restart = true, bool Force = false, int? Tim
 
 /// <summary>POST /api/v1/appliances: install a package file that is on the server's host.</summary>
 public sealed record InstallBody(string Package, bool AllowUnsigned = false);
+
+/// <summary>POST /api/v1/vms/{name}/thresholds/{disk}: config threshold's --warning, --critical (percent) and --reset.</summary>
+public sealed record ThresholdBody(int? Warning = null, int? Critical = null, bool Reset = false);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using VirtAppliance.Core.Capabilities;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Errors;
+using VirtAppliance.Core.Monitoring;
 using VirtAppliance.Core.Services;
 using VirtAppliance.Core.Store;
 using VirtAppliance.Web.Contracts;
@@ -139,6 +140,18 @@ public static class ApiEndpoints
                     return services.Instances.ConfigApplyAsync(name, body.Restart, null, VmOptionsOf(body.Force, body.TimeoutSeconds), token);
                 }))
             .Documented<ConfigView>("config-apply", "Give the VM its pending configuration; a running VM restarts and must become healthy (config apply --json)");
+
+        api.MapGet("/status", (ApplianceServices services, Operations operations) =>
+                operations.ApiAsync("status", services.Instances.StatusAllAsync))
+            .Documented<IReadOnlyList<VmStatus>>("status-all", "Every VM's state, uptime, health, CPU, memory and disk use against its thresholds (status --json)");
+
+        api.MapGet("/vms/{name}/status", (string name, ApplianceServices services, Operations operations) =>
+                operations.ApiAsync("status", token => services.Instances.StatusAsync(name, token)))
+            .Documented<VmStatus>("status", "One VM's status (status VM --json)");
+
+        api.MapPost("/vms/{name}/thresholds/{disk}", (string name, string disk, ThresholdBody body, ApplianceServices services, Operations operations) =>
+                operations.ApiAsync("config threshold", token => services.Instances.ConfigThresholdAsync(name, disk, body.Warning, body.Critical, body.Reset, token)))
+            .Documented<VmStatus>("config-threshold", "Set a disk's warning/critical levels in percent, or reset them to the appliance's (config VM threshold DISK --json)");
 
         // GROW: POST /vms/{name}/disks/{target}/grow {"size": "20G", "force": false} goes here once InstanceService.GrowAsync
         // ('grow VM DISK SIZE') lands: answer VmJson (or the status shape), 409 for a disk that is not a user disk without force.

@@ -1,43 +1,33 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VirtAppliance.Web.Contracts;
-using VirtAppliance.Web.Live;
-using VirtAppliance.Web.Monitoring;
 
 namespace VirtAppliance.Web.Endpoints;
 
 /// <summary>
-/// Runs one service call for the API or the page: counted and timed in <see cref="WebMetrics"/>, failures mapped to the CLI's exit
-/// code (and so to an HTTP status), the live view refreshed afterwards. An operation runs to its end even when the client goes
+/// Runs one service call for the API or the page: failures mapped to the CLI's exit code (and so to an HTTP status) and logged;
+/// the service counts and times it (ApplianceMetrics). An operation runs to its end even when the client goes
 /// away (a deploy is not undone because a browser tab closed); stopping the server cancels it, and it is undone as after Ctrl-C.
 /// </summary>
-public sealed partial class Operations(WebMetrics metrics, LiveStateService live, IHostApplicationLifetime lifetime, ILogger<Operations> logger)
+public sealed partial class Operations(IHostApplicationLifetime lifetime, ILogger<Operations> logger)
 {
     public async Task<Outcome<T>> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var started = Stopwatch.GetTimestamp();
         try
         {
             var value = await work(lifetime.ApplicationStopping).ConfigureAwait(false);
-            metrics.Record(operation, "ok", Stopwatch.GetElapsedTime(started));
             return new Outcome<T>(value, null, ExitCodes.Success);
         }
         catch (Exception error) when (error is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             var code = ExitCodes.For(error);
-            metrics.Record(operation, ExitCodes.Kind(code), Stopwatch.GetElapsedTime(started));
             if (code == ExitCodes.Unexpected)
                 LogUnexpected(logger, error, operation);
             else
                 LogFailed(logger, operation, code, error.Message);
             return new Outcome<T>(default, error, code);
-        }
-        finally
-        {
-            live.RequestRefresh();
         }
     }
 

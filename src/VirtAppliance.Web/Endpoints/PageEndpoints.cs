@@ -30,7 +30,8 @@ public static class PageEndpoints
             var token = context.RequestAborted;
             var vms = (await services.Instances.ListAsync(options.Uri, repair: false, token).ConfigureAwait(false)).Instances;
             var appliances = await services.Store.ListAsync(token).ConfigureAwait(false);
-            return HtmlResult(PageRenderer.Dashboard(vms, appliances, flash.Take(context.Request.Query["flash"]), antiforgery.GetAndStoreTokens(context), Dns.GetHostName()));
+            return HtmlResult(PageRenderer.Dashboard(vms, appliances, services.Watch.LastPass, flash.Take(context.Request.Query["flash"]), antiforgery.GetAndStoreTokens(context),
+                Dns.GetHostName()));
         });
 
         // The VMs table alone: the page's script swaps it in when a VM appears, goes or changes state.
@@ -39,7 +40,7 @@ public static class PageEndpoints
             var token = context.RequestAborted;
             var vms = (await services.Instances.ListAsync(options.Uri, repair: false, token).ConfigureAwait(false)).Instances;
             var appliances = await services.Store.ListAsync(token).ConfigureAwait(false);
-            return HtmlResult(PageRenderer.VmsSection(vms, appliances, antiforgery.GetAndStoreTokens(context)));
+            return HtmlResult(PageRenderer.VmsSection(vms, appliances, services.Watch.LastPass, antiforgery.GetAndStoreTokens(context)));
         });
 
         page.MapGet("/deploy/{appliance}", async (string appliance, HttpContext context, ApplianceServices services, IAntiforgery antiforgery, Flash flash) =>

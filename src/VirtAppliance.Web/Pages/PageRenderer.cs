@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Hypervisor;
+using VirtAppliance.Core.Monitoring;
 using VirtAppliance.Core.Services;
 using VirtAppliance.Core.Store;
 using VirtAppliance.Web.Contracts;
@@ -39,34 +40,35 @@ internal static class PageRenderer
         </html>
         """;
 
-    public static string Dashboard(IReadOnlyList<InstanceStatus> vms, IReadOnlyList<InstalledAppliance> appliances, FlashMessage? flash, AntiforgeryTokenSet csrf, string host)
+    public static string Dashboard(IReadOnlyList<InstanceStatus> vms, IReadOnlyList<InstalledAppliance> appliances, WatchResult? watch, FlashMessage? flash,
+        AntiforgeryTokenSet csrf, string host)
     {
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"<h1>Appliances on {E(host)}</h1>\n");
         body.Append(FlashBox(flash));
         body.Append("<p id=\"live\" class=\"visually-hidden\" role=\"status\" aria-live=\"polite\"></p>\n");
         body.Append("<section aria-labelledby=\"vms-heading\">\n<h2 id=\"vms-heading\">Virtual machines</h2>\n<div id=\"vms\" data-live=\"/ui/vms\">");
-        body.Append(VmsSection(vms, appliances, csrf));
+        body.Append(VmsSection(vms, appliances, watch, csrf));
         body.Append("</div>\n</section>\n");
-        // ALERTS: the watch engine's active alerts (WatchService) get their own section here, above the appliances.
+        body.Append(AlertsSection(watch));
         body.Append(AppliancesSection(appliances));
         return Layout("Appliances", body.ToString());
     }
 
-    public static string VmsSection(IReadOnlyList<InstanceStatus> vms, IReadOnlyList<InstalledAppliance> appliances, AntiforgeryTokenSet csrf)
+    public static string VmsSection(IReadOnlyList<InstanceStatus> vms, IReadOnlyList<InstalledAppliance> appliances, WatchResult? watch, AntiforgeryTokenSet csrf)
     {
         if (vms.Count == 0)
             return "<p>No VMs yet. Deploy one from an appliance below.</p>";
         var html = new StringBuilder();
         html.Append("<table class=\"vms\">\n<caption class=\"visually-hidden\">Virtual machines, their state, disks and actions</caption>\n");
-        html.Append("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Appliance</th><th scope=\"col\">State</th><th scope=\"col\">Disks</th><th scope=\"col\">Ports</th><th scope=\"col\">Actions</th></tr></thead>\n<tbody>\n");
+        html.Append("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Appliance</th><th scope=\"col\">State</th><th scope=\"col\">Health</th><th scope=\"col\">Disks</th><th scope=\"col\">Ports</th><th scope=\"col\">Actions</th></tr></thead>\n<tbody>\n");
         foreach (var vm in vms)
-            html.Append(VmRow(vm, appliances, csrf));
+            html.Append(VmRow(vm, watch?.Vms.FirstOrDefault(status => status.Name == vm.Record.Name), appliances, csrf));
         html.Append("</tbody>\n</table>\n");
         return html.ToString();
     }
 
-    private static string VmRow(InstanceStatus vm, IReadOnlyList<InstalledAppliance> appliances, AntiforgeryTokenSet csrf)
+    private static string VmRow(InstanceStatus vm, VmStatus? status, IReadOnlyList<InstalledAppliance> appliances, AntiforgeryTokenSet csrf)
     {
         var record = vm.Record;
         var name = record.Name;
@@ -78,10 +80,10 @@ internal static class PageRenderer
         html.Append(CultureInfo.InvariantCulture, $"<td data-label=\"Appliance\">{E(record.Appliance)} <span class=\"version\">{E(record.Version)}-{E(record.Release)}</span>")
             .Append(record.PendingValues is not null ? " <span class=\"badge\">configuration pending</span>" : "").Append("</td>\n");
         html.Append(CultureInfo.InvariantCulture, $"<td data-label=\"State\"><span class=\"state {StateClass(vm)}\" data-state>{E(state)}</span></td>\n");
-        // HEALTH: the appliance's health (WatchService / InstanceService.StatusAsync) is shown beside the state here.
+        html.Append(CultureInfo.InvariantCulture, $"<td data-label=\"Health\">{Health(status)}</td>\n");
         html.Append("<td data-label=\"Disks\">");
         foreach (var disk in vm.Disks)
-            html.Append(DiskBar(disk));
+            html.Append(status?.Disks.FirstOrDefault(checkedDisk => checkedDisk.Target == disk.Disk.Target) is { UsedPercent: not null } measured ? UsageBar(measured) : DiskBar(disk));
         html.Append("</td>\n");
         html.Append(CultureInfo.InvariantCulture, $"<td data-label=\"Ports\">{(record.Forwards.Count == 0 ? "–" : string.Join("<br>", record.Forwards.Select(forward => E($"{forward.Address}:{forward.HostPort} → {forward.GuestPort}"))))}</td>\n");
         html.Append("<td data-label=\"Actions\" class=\"actions\">");
@@ -126,10 +128,59 @@ internal static class PageRenderer
         var size = disk.VirtualSize ?? 0;
         var used = disk.AllocatedBytes ?? 0;
         var label = size > 0 ? $"{disk.Disk.Target} ({role}): {Sizes.Bytes(used)} of {Sizes.Bytes(size)} allocated" : $"{disk.Disk.Target} ({role}): file missing";
-        // DISK USAGE: with guest file-system usage (StatusAsync), the bar shows used space in the guest and the warning/critical levels.
         return size > 0
             ? $"<div class=\"disk\"><span>{E(label)}</span><meter min=\"0\" max=\"{size}\" value=\"{Math.Min(used, size)}\" aria-label=\"{E(label)}\"></meter></div>"
             : $"<div class=\"disk\"><span>{E(label)}</span></div>";
+    }
+
+    /// <summary>The health the last watch pass saw, and how long the VM has run.</summary>
+    private static string Health(VmStatus? status)
+    {
+        if (status is null)
+            return "<span class=\"health health-unknown\">not checked yet</span>";
+        var (text, css) = status.Health switch
+        {
+            HealthState.Healthy => ("healthy", "health-ok"),
+            HealthState.Unhealthy => ("unhealthy", "health-bad"),
+            HealthState.Stopped => ("stopped", "health-off"),
+            _ => ("unknown", "health-unknown"),
+        };
+        var uptime = status.UptimeSeconds is { } seconds ? $"<span class=\"uptime\">up {E(Uptime(TimeSpan.FromSeconds(seconds)))}</span>" : "";
+        var detail = status.Health == HealthState.Unhealthy && status.HealthDetail is { } why ? $"<span class=\"hint\">{E(why)}</span>" : "";
+        return $"<span class=\"health {css}\">{text}</span> {uptime}{detail}";
+    }
+
+    private static string Uptime(TimeSpan time) =>
+        time.TotalDays >= 1 ? $"{(int)time.TotalDays} d {time.Hours} h" : time.TotalHours >= 1 ? $"{(int)time.TotalHours} h {time.Minutes} min" : $"{(int)time.TotalMinutes} min";
+
+    /// <summary>A disk as the watch pass measured it: used space (in the guest where it reports it) against its warning and critical levels.</summary>
+    private static string UsageBar(DiskStatus disk)
+    {
+        var used = disk.UsedPercent!.Value;
+        var basis = disk.FileSystems.Count > 0 ? "used in the guest" : "of the image allocated";
+        var level = disk.Level is AlertLevel.Warning or AlertLevel.Critical ? $" <span class=\"badge level-{AlertRules.Spell(disk.Level)}\">{E(AlertRules.Spell(disk.Level))}</span>" : "";
+        var label = string.Create(CultureInfo.InvariantCulture,
+            $"{disk.Target} ({disk.Role.ToString().ToLowerInvariant()}): {used:0.#}% {basis}; warning at {disk.Threshold.Warning}%, critical at {disk.Threshold.Critical}%");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"<div class=\"disk\"><span>{E(label)}{level}</span><meter min=\"0\" max=\"100\" low=\"{disk.Threshold.Warning}\" high=\"{disk.Threshold.Critical}\" optimum=\"0\" value=\"{used:0.#}\" aria-label=\"{E(label)}\"></meter></div>");
+    }
+
+    /// <summary>The disks above their warning level in the last watch pass.</summary>
+    private static string AlertsSection(WatchResult? watch)
+    {
+        var html = new StringBuilder("<section aria-labelledby=\"alerts-heading\">\n<h2 id=\"alerts-heading\">Alerts</h2>\n");
+        if (watch is null)
+            return html.Append("<p>The first check of the VMs' disks is running.</p>\n</section>\n").ToString();
+        var alerts = watch.Vms.SelectMany(vm => vm.Disks.Where(disk => disk.Level is AlertLevel.Warning or AlertLevel.Critical).Select(disk => (vm, disk))).ToList();
+        var at = watch.At.ToString("HH:mm", CultureInfo.InvariantCulture);
+        if (alerts.Count == 0)
+            return html.Append(CultureInfo.InvariantCulture, $"<p>No disk is above its warning level (checked {at} UTC).</p>\n</section>\n").ToString();
+        html.Append("<ul class=\"alerts\">");
+        foreach (var (vm, disk) in alerts)
+            html.Append(CultureInfo.InvariantCulture, $"<li class=\"level-{AlertRules.Spell(disk.Level)}\"><strong>{E(AlertRules.Spell(disk.Level).ToUpperInvariant())}</strong> ")
+                .Append(E(string.Create(CultureInfo.InvariantCulture, $"{vm.Name}: disk {disk.Id} ({disk.Target}) is {disk.UsedPercent:0.#}% used; levels {disk.Threshold.Warning}/{disk.Threshold.Critical}%")))
+                .Append("</li>");
+        return html.Append(CultureInfo.InvariantCulture, $"</ul><p class=\"hint\">Checked {at} UTC.</p>\n</section>\n").ToString();
     }
 
     private static string AppliancesSection(IReadOnlyList<InstalledAppliance> appliances)
