@@ -20,6 +20,9 @@ packages=(
   python3-aiosmtpd
   # a real terminal for the test of deploy's prompt
   tmux
+  # serve: the page is tested in Debian's Chromium through Playwright (never a downloaded browser); a real Prometheus
+  # scrapes /metrics and evaluates examples/prometheus
+  chromium chromium-driver prometheus
 )
 
 missing=()

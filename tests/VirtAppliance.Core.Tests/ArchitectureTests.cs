@@ -39,7 +39,8 @@ public class ArchitectureTests
 
     private static readonly Assembly Core = typeof(ApplianceStore).Assembly;
 
-    private static readonly string CliPath = Path.Combine(AppContext.BaseDirectory, "virt-appliance.dll");
+    /// <summary>The faces: the CLI and the web server (page, REST API, metrics). Both parse, call one service method and render.</summary>
+    public static TheoryData<string> Faces => ["virt-appliance.dll", "VirtAppliance.Web.dll"];
 
     private static IEnumerable<string> AllNamespaces => Layers.SelectMany(layer => layer);
 
@@ -102,6 +103,17 @@ public class ArchitectureTests
     }
 
     [Fact]
+    public void The_web_face_knows_nothing_of_the_CLI_or_of_libvirt()
+    {
+        // The CLI composes the web server (serve) and hands it the services; the web never reaches past them.
+        var result = Types.InAssembly(typeof(VirtAppliance.Web.WebServer).Assembly).ShouldNot()
+            .HaveDependencyOnAny("VirtAppliance.Cli", "VirtAppliance.Libvirt", "Spectre.Console", "System.CommandLine")
+            .GetResult();
+
+        (result.FailingTypeNames ?? []).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void The_libvirt_binding_uses_only_the_layers_below_it()
     {
         var binding = typeof(VirtAppliance.Libvirt.LibvirtConnector).Assembly;
@@ -112,22 +124,24 @@ public class ArchitectureTests
         (result.FailingTypeNames ?? []).ShouldBeEmpty();
     }
 
-    [Fact]
-    public void The_CLI_holds_only_read_only_models_of_the_layers_behind_the_services()
+    [Theory]
+    [MemberData(nameof(Faces))]
+    public void A_face_holds_only_read_only_models_of_the_layers_behind_the_services(string face)
     {
-        using var cli = ModuleDefinition.ReadModule(CliPath, ReaderParameters());
+        using var cli = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, face), ReaderParameters());
 
         var notModels = cli.GetTypeReferences().Where(IsBehindServices).Select(reference => reference.Resolve())
             .Where(type => type is not null && !IsModel(type) && !ModelHelpers.Contains(type.FullName) && !CompositionSeams.Contains(type.FullName))
             .Select(type => type!.FullName).Distinct().Order(StringComparer.Ordinal).ToList();
 
-        notModels.ShouldBeEmpty("the CLI parses, calls one service method and renders; a verb that needs more gets a service method");
+        notModels.ShouldBeEmpty($"{face} parses, calls one service method and renders; a verb or endpoint that needs more gets a service method");
     }
 
-    [Fact]
-    public void The_CLI_calls_nothing_behind_the_services_but_the_getters_of_models()
+    [Theory]
+    [MemberData(nameof(Faces))]
+    public void A_face_calls_nothing_behind_the_services_but_the_getters_of_models(string face)
     {
-        using var cli = ModuleDefinition.ReadModule(CliPath, ReaderParameters());
+        using var cli = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, face), ReaderParameters());
 
         var calls = cli.GetMemberReferences().OfType<MethodReference>()
             .Where(method => IsBehindServices(method.DeclaringType) && !ModelHelpers.Contains(ElementOf(method.DeclaringType).FullName))

@@ -158,12 +158,15 @@ internal static class PageRenderer
     {
         var used = disk.UsedPercent!.Value;
         var basis = disk.FileSystems.Count > 0 ? "used in the guest" : "of the image allocated";
-        var level = disk.Level is AlertLevel.Warning or AlertLevel.Critical ? $" <span class=\"badge level-{AlertRules.Spell(disk.Level)}\">{E(AlertRules.Spell(disk.Level))}</span>" : "";
+        var level = disk.Level is AlertLevel.Warning or AlertLevel.Critical ? $" <span class=\"badge level-{LevelText(disk.Level)}\">{E(LevelText(disk.Level))}</span>" : "";
         var label = string.Create(CultureInfo.InvariantCulture,
             $"{disk.Target} ({disk.Role.ToString().ToLowerInvariant()}): {used:0.#}% {basis}; warning at {disk.Threshold.Warning}%, critical at {disk.Threshold.Critical}%");
         return string.Create(CultureInfo.InvariantCulture,
             $"<div class=\"disk\"><span>{E(label)}{level}</span><meter min=\"0\" max=\"100\" low=\"{disk.Threshold.Warning}\" high=\"{disk.Threshold.Critical}\" optimum=\"0\" value=\"{used:0.#}\" aria-label=\"{E(label)}\"></meter></div>");
     }
+
+    /// <summary>As status --json spells a level (warning, critical).</summary>
+    private static string LevelText(AlertLevel level) => level.ToString().ToLowerInvariant();
 
     /// <summary>The disks above their warning level in the last watch pass.</summary>
     private static string AlertsSection(WatchResult? watch)
@@ -177,7 +180,7 @@ internal static class PageRenderer
             return html.Append(CultureInfo.InvariantCulture, $"<p>No disk is above its warning level (checked {at} UTC).</p>\n</section>\n").ToString();
         html.Append("<ul class=\"alerts\">");
         foreach (var (vm, disk) in alerts)
-            html.Append(CultureInfo.InvariantCulture, $"<li class=\"level-{AlertRules.Spell(disk.Level)}\"><strong>{E(AlertRules.Spell(disk.Level).ToUpperInvariant())}</strong> ")
+            html.Append(CultureInfo.InvariantCulture, $"<li class=\"level-{LevelText(disk.Level)}\"><strong>{E(LevelText(disk.Level).ToUpperInvariant())}</strong> ")
                 .Append(E(string.Create(CultureInfo.InvariantCulture, $"{vm.Name}: disk {disk.Id} ({disk.Target}) is {disk.UsedPercent:0.#}% used; levels {disk.Threshold.Warning}/{disk.Threshold.Critical}%")))
                 .Append("</li>");
         return html.Append(CultureInfo.InvariantCulture, $"</ul><p class=\"hint\">Checked {at} UTC.</p>\n</section>\n").ToString();
