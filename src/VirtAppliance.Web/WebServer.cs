@@ -43,6 +43,8 @@ public static class WebServer
         builder.Logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; });
         // Request lines carry no secrets, but they are noise; the server's own messages say what matters.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // Pages carry antiforgery tokens and are never cached anyway: its note that it set Cache-Control is noise.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Antiforgery", LogLevel.Error);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services);
@@ -51,7 +53,8 @@ public static class WebServer
         builder.Services.AddSingleton<Operations>();
         builder.Services.AddSingleton<LiveStateService>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LiveStateService>());
-        builder.Services.AddHostedService<WatchLoop>();
+        builder.Services.AddSingleton<WatchLoop>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<WatchLoop>());
         if (options.Token is { } token)
             builder.Services.AddSingleton(provider => new BearerToken(token, provider.GetRequiredService<TimeProvider>()));
         // Antiforgery and session keys live in memory: nothing is written to disk, and a restart simply asks for a fresh form.

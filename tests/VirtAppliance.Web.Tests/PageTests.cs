@@ -15,7 +15,7 @@ public class PageTests
         // Given a store with tiny (2.0 has a required host, an optional password and a defaulted greeting) and the page in Chromium
         using var work = new TemporaryFolder();
         var root = await TinyAppliances.StoreAsync(work);
-        await using var server = await ServeProcess.StartAsync(root);
+        await using var server = await ServeProcess.StartAsync(root, watchInterval: 3);
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
@@ -52,6 +52,17 @@ public class PageTests
             // Then the page shows it running without a reload (libvirt's event through /events)
             await Assertions.Expect(row.Locator("[data-state]")).ToHaveTextAsync("running", new() { Timeout = 30_000 });
             await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = $"Stop {name}" })).ToBeVisibleAsync();
+            // And a watch pass shows it healthy once it has booted, still without a reload
+            try
+            {
+                await Assertions.Expect(row.Locator(".health")).ToHaveTextAsync("healthy", new() { Timeout = 90_000 });
+            }
+            catch (PlaywrightException)
+            {
+                var status = await CliRunner.InStoreAsync(root, "status", name);
+                var fresh = await server.Client.GetStringAsync("/ui/vms", TestContext.Current.CancellationToken);
+                throw new Xunit.Sdk.XunitException($"health not shown as healthy; status: {status}\n/ui/vms now: {fresh}\npage: {await row.InnerHTMLAsync()}\nserver: {server.Log}");
+            }
             await Browser.ScreenshotAsync(page, "page-vms.png");
 
             // And its configuration page shows the password as set, never its value, and an empty password field

@@ -35,7 +35,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServeProcess> StartAsync(string root, string listen = "127.0.0.1:0", string? tokenFile = null, string? token = null)
+    public static async Task<ServeProcess> StartAsync(string root, string listen = "127.0.0.1:0", string? tokenFile = null, string? token = null, int? watchInterval = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -49,6 +49,11 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         {
             start.ArgumentList.Add("--token-file");
             start.ArgumentList.Add(tokenFile);
+        }
+        if (watchInterval is { } seconds)
+        {
+            start.ArgumentList.Add("--watch-interval");
+            start.ArgumentList.Add(seconds.ToString(CultureInfo.InvariantCulture));
         }
         start.Environment["VIRT_APPLIANCE_VIRT_TYPE"] = "qemu";
         var process = Process.Start(start)!;

@@ -168,7 +168,8 @@ public static class ApiEndpoints
         return new VmOptions(null, force ?? false, timeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
     }
 
-    private static HostMatchOptions MatchOptions(string? virtType, int? boot) => new()
+    /// <summary>As deploy's --virt-type and --boot; without them, $VIRT_APPLIANCE_VIRT_TYPE (the page's deploy uses this too).</summary>
+    internal static HostMatchOptions MatchOptions(string? virtType, int? boot) => new()
     {
         BootIndex = boot,
         VirtType = HostMatchOptions.ResolveVirtType(virtType, Environment.GetEnvironmentVariable, configured: null),

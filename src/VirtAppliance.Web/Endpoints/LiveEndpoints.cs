@@ -11,7 +11,8 @@ namespace VirtAppliance.Web.Endpoints;
 
 /// <summary>
 /// GET /events: server-sent events for the page (and any client): event <c>vm</c> with a <see cref="LiveEvent"/> as JSON whenever
-/// libvirt reports a lifecycle change of one of the store's VMs, and a <c>ping</c> every 20 s of quiet so proxies keep the stream open.
+/// libvirt reports a lifecycle change of one of the store's VMs, <c>watch</c> after each watch pass (health, disks, alerts are new),
+/// and a <c>ping</c> every 20 s of quiet so proxies keep the stream open.
 /// </summary>
 public static class LiveEndpoints
 {
@@ -54,7 +55,7 @@ public static class LiveEndpoints
             {
                 yield break;
             }
-            yield return next is null ? new SseItem<string>("", "ping") : new SseItem<string>(JsonSerializer.Serialize(next, Compact), "vm");
+            yield return next is null ? new SseItem<string>("", "ping") : new SseItem<string>(JsonSerializer.Serialize(next, Compact), next.Kind == "watch" ? "watch" : "vm");
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using VirtAppliance.Web.Live;
 using VirtAppliance.Web.Contracts;
 
 namespace VirtAppliance.Web.Endpoints;
@@ -10,7 +11,7 @@ namespace VirtAppliance.Web.Endpoints;
 /// the service counts and times it (ApplianceMetrics). An operation runs to its end even when the client goes
 /// away (a deploy is not undone because a browser tab closed); stopping the server cancels it, and it is undone as after Ctrl-C.
 /// </summary>
-public sealed partial class Operations(IHostApplicationLifetime lifetime, ILogger<Operations> logger)
+public sealed partial class Operations(WatchLoop watch, IHostApplicationLifetime lifetime, ILogger<Operations> logger)
 {
     public async Task<Outcome<T>> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> work)
     {
@@ -18,6 +19,7 @@ public sealed partial class Operations(IHostApplicationLifetime lifetime, ILogge
         try
         {
             var value = await work(lifetime.ApplicationStopping).ConfigureAwait(false);
+            watch.RequestPass();
             return new Outcome<T>(value, null, ExitCodes.Success);
         }
         catch (Exception error) when (error is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)

@@ -56,7 +56,7 @@ public static class PageEndpoints
             var name = form["name"].ToString().Trim();
             // A value left at the appliance's default is not set: the VM keeps following the default (as on the command line).
             var defaults = await DefaultsAsync(services, appliance, context.RequestAborted).ConfigureAwait(false);
-            var request = new DeployRequest(appliance, name, options.Uri, Start: Checked(form, "start", true),
+            var request = new DeployRequest(appliance, name, options.Uri, Start: Checked(form, "start", true), Match: ApiEndpoints.MatchOptions(null, null),
                 Publish: form["publish"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Set: [.. Values(form, skipEmpty: true).Where(assignment => !defaults.Contains(assignment))]);
             var outcome = await operations.RunAsync("deploy", token => services.Instances.DeployAsync(request, null, token)).ConfigureAwait(false);

@@ -10,9 +10,9 @@ namespace VirtAppliance.Web.Live;
 
 /// <summary>
 /// Follows libvirt's lifecycle events for the store's VMs (through <see cref="InstanceService.LifecycleEventsAsync"/>) and hands each
-/// to every open event stream. Reconnects when libvirtd goes away.
+/// to every open event stream, with a "watch" event after each watch pass. Reconnects when libvirtd goes away.
 /// </summary>
-public sealed partial class LiveStateService(ApplianceServices services, ServeOptions options, TimeProvider time, ILogger<LiveStateService> logger)
+public sealed partial class LiveStateService(ApplianceServices services, ServeOptions options, WatchLoop watch, TimeProvider time, ILogger<LiveStateService> logger)
     : BackgroundService
 {
     private readonly Lock gate = new();
@@ -29,6 +29,7 @@ public sealed partial class LiveStateService(ApplianceServices services, ServeOp
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        watch.PassCompleted += () => Publish(new LiveEvent("", Guid.Empty, "watch", null));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -37,6 +38,7 @@ public sealed partial class LiveStateService(ApplianceServices services, ServeOp
                 {
                     Publish(new LiveEvent(lifecycleEvent.DomainName, lifecycleEvent.DomainUuid, Spell(lifecycleEvent.Kind),
                         lifecycleEvent.State is { } state ? VmJson.StateText(state) : null));
+                    watch.RequestPass();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

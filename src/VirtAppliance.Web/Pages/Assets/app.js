@@ -66,5 +66,6 @@
     if (change.state) { announce(change.name + " is " + change.state); }
     refresh();
   });
+  events.addEventListener("watch", refresh);
   events.addEventListener("ready", function () { document.documentElement.dataset.live = "connected"; });
 })();
