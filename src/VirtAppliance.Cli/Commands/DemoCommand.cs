@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VirtAppliance.Web;
 using System.Diagnostics;
 using VirtAppliance.Core.Services;
 using VirtAppliance.Cli.Rendering;
@@ -45,6 +46,7 @@ internal static class DemoCommand
             context.Output.Line();
             context.Output.Line(exitCode == ExitCodes.Success
                 ? $"Demo finished in {clock.Elapsed.TotalSeconds:0} s." + (context.Get(keep) ? $" The store is {DemoRoot}; 'virt-appliance vms --root {DemoRoot}' shows the VMs." : "")
+                    + $"\nThe web page: 'virt-appliance serve{(context.Get(keep) ? $" --root {DemoRoot}" : "")}', then open http://{ServeOptions.DefaultListen}/ (docs/web.md)."
                 : $"The demo stopped at a failed step (exit code {exitCode}).");
             return exitCode;
         });
