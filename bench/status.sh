@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 "${va[@]}" pack "$fixtures/tiny-1.0" -o "$work/tiny.vapp" >/dev/null
 "${va[@]}" install "$work/tiny.vapp" --allow-unsigned --root "$root" >/dev/null
-"${va[@]}" deploy tiny --name "$prefix" --count "$count" --no-start --virt-type qemu --connect qemu:///system --root "$root" >/dev/null
+"${va[@]}" deploy tiny --name "$prefix" --count "$count" --no-start --virt-type qemu --connect qemu:///system --root "$root" >/dev/null 2>&1
 for i in $(seq 1 "$running"); do
   "${va[@]}" start "$prefix-$i" --no-wait --root "$root" >/dev/null
 done

@@ -43,6 +43,7 @@ internal sealed class StatusReader(IHypervisor hypervisor, TimeProvider time)
         {
             var (capacity, allocation, physical) = await SizesAsync(domain is null ? null : name, disk, cancellationToken).ConfigureAwait(false);
             var onDisk = fileSystems?.GetValueOrDefault(disk.Target) ?? [];
+            var hostBytes = File.Exists(disk.Path) ? FileAllocation.AllocatedBytes(disk.Path) : null;
             var (threshold, source) = record.Thresholds.TryGetValue(disk.DiskId, out var site) ? (site, ThresholdSource.Site)
                 : descriptor?.FindDisk(disk.DiskId)?.Threshold is { } supplier ? (supplier, ThresholdSource.Appliance)
                 : (DiskThreshold.Default, ThresholdSource.Default);
@@ -53,14 +54,14 @@ internal sealed class StatusReader(IHypervisor hypervisor, TimeProvider time)
             else if (agent == GuestAgentState.NotAnswering)
                 // The guest would report; its image's allocation says something else (deleted files stay allocated): no guess.
                 (used, basis) = (null, UsageBasis.None);
-            else if (capacity is > 0 && allocation is { } allocated)
+            else if (capacity is > 0 && (hostBytes ?? allocation) is { } allocated)
                 (used, basis) = (Math.Min(100.0, 100.0 * allocated / capacity.Value), UsageBasis.Allocation);
             else
                 (used, basis) = (null, UsageBasis.None);
             var previous = alerts.TryGetValue(disk.DiskId, out var alert) ? AlertRules.Parse(alert.Level) : (AlertLevel?)null;
             var level = used is null ? previous ?? AlertLevel.Unknown : AlertRules.Next(previous ?? AlertLevel.Ok, used, threshold);
             disks.Add(new DiskStatus(disk.DiskId, disk.Target, disk.Role, disk.Path, capacity, allocation, physical, onDisk, used is null ? null : Math.Round(used.Value, 2),
-                basis, threshold, source, level));
+                basis, threshold, source, level) { HostBytes = hostBytes });
         }
 
         return new VmStatus(record.Name, record.Appliance, record.Version, record.Release, record.Uri, domain?.Status.State, domain is null,
