@@ -72,6 +72,18 @@ internal sealed class StatusReader(IHypervisor hypervisor, TimeProvider time)
             disks.Count == 0 ? AlertLevel.Unknown : disks.Max(disk => disk.Level), now);
     }
 
+    /// <summary>A VM whose libvirt cannot be reached: what the index knows, its levels as the last pass left them.</summary>
+    public static VmStatus Unreachable(InstanceRecord record, IReadOnlyDictionary<string, StoredAlert> alerts, string problem, DateTimeOffset now)
+    {
+        var disks = record.Disks.Select(disk => new DiskStatus(disk.DiskId, disk.Target, disk.Role, disk.Path, null, null, null, [], null, UsageBasis.None,
+            record.Thresholds.GetValueOrDefault(disk.DiskId) ?? DiskThreshold.Default,
+            record.Thresholds.ContainsKey(disk.DiskId) ? ThresholdSource.Site : ThresholdSource.Default,
+            alerts.TryGetValue(disk.DiskId, out var alert) ? AlertRules.Parse(alert.Level) : AlertLevel.Unknown)).ToList();
+        return new VmStatus(record.Name, record.Appliance, record.Version, record.Release, record.Uri, null, false, null, null, HealthState.Unknown,
+            $"libvirt at {record.Uri} cannot be reached: {problem}", null, null, null, null, GuestAgentState.NotAnswering, null, disks,
+            disks.Count == 0 ? AlertLevel.Unknown : disks.Max(disk => disk.Level), now);
+    }
+
     /// <summary>The descriptor's health check evaluated once: its console line in this boot's log, its TCP port accepting a connection.</summary>
     private async Task<(HealthState, string?)> HealthAsync(InstanceRecord record, string name, HealthCheck? health, CancellationToken cancellationToken)
     {
