@@ -67,6 +67,10 @@ internal sealed class LibvirtDomain : IDisposable
             ? throw LibvirtException.FromLastError("virDomainGetBlockInfo")
             : new BlockInfo(checked((long)info.Capacity), checked((long)info.Allocation), checked((long)info.Physical));
 
+    /// <summary>Resizes a disk of the running domain; <paramref name="bytes"/> is the new capacity in bytes, not KiB.</summary>
+    public void ResizeBlock(string disk, long bytes) =>
+        Check(Interop.virDomainBlockResize(handle, disk, checked((ulong)bytes), Interop.VIR_DOMAIN_BLOCK_RESIZE_BYTES), "virDomainBlockResize");
+
     /// <summary>A human-monitor command to the domain's QEMU (a running QEMU domain only), and what QEMU answered.</summary>
     public string QemuMonitorCommand(string command) =>
         Interop.virDomainQemuMonitorCommand(handle, command, out var result, Interop.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) < 0
