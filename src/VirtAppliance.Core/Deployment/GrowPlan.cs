@@ -54,7 +54,7 @@ internal static class GrowPlan
         {
             hypervisor.ResizeBlock(record.Name, disk.Target, wanted);
             growth = FileSystemGrowth.LeftToGuest;
-            note = "the guest sees the new size now; its file system grows when the guest grows it (see docs/monitoring.md)";
+            note = "the guest sees the new size now; its file system grows when the guest grows it (see docs/grow.md)";
         }
         else
         {
@@ -62,7 +62,8 @@ internal static class GrowPlan
             if (disk.Format == DiskFormat.Raw && ExtFileSystem.IsBare(disk.Path))
             {
                 context.Report($"{record.Name}: growing the ext file system on {disk.DiskId}");
-                await ExtFileSystem.GrowAsync(disk.Path, cancellationToken).ConfigureAwait(false);
+                // Not cancellable: resize2fs killed half-way can leave the file system damaged; it takes seconds.
+                await ExtFileSystem.GrowAsync(disk.Path, CancellationToken.None).ConfigureAwait(false);
                 growth = FileSystemGrowth.GrownByHost;
             }
             else
