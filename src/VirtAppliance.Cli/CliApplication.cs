@@ -97,6 +97,7 @@ internal static class CliApplication
         root.Subcommands.Add(InstanceCommands.Update(globals, output));
         root.Subcommands.Add(InstanceCommands.Rollback(globals, output));
         root.Subcommands.Add(ConfigCommand.Create(globals, output));
+        root.Subcommands.Add(GrowCommand.Create(globals, output));
         root.Subcommands.Add(ServeCommand.Create(globals, output));
         root.Subcommands.Add(StatusCommand.Create(globals, output));
         root.Subcommands.Add(WatchCommand.Create(globals, output));

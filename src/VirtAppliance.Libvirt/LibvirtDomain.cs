@@ -67,6 +67,10 @@ internal sealed class LibvirtDomain : IDisposable
             ? throw LibvirtException.FromLastError("virDomainGetBlockInfo")
             : new BlockInfo(checked((long)info.Capacity), checked((long)info.Allocation), checked((long)info.Physical));
 
+    /// <summary>Resizes a disk of the running domain; <paramref name="bytes"/> is the new capacity in bytes, not KiB.</summary>
+    public void ResizeBlock(string disk, long bytes) =>
+        Check(Interop.virDomainBlockResize(handle, disk, checked((ulong)bytes), Interop.VIR_DOMAIN_BLOCK_RESIZE_BYTES), "virDomainBlockResize");
+
     /// <summary>State, memory (KiB), vCPUs and CPU time (virDomainGetInfo).</summary>
     public Interop.DomainInfoNative GetInfo() =>
         Interop.virDomainGetInfo(handle, out var info) < 0 ? throw LibvirtException.FromLastError("virDomainGetInfo") : info;

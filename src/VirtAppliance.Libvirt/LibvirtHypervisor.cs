@@ -210,6 +210,14 @@ internal sealed class LibvirtHypervisor : IHypervisor
         return domain.GetBlockInfo(target);
     }
 
+    public void ResizeBlock(string name, string target, long bytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
+        using var domain = connection.LookupByName(name);
+        domain.ResizeBlock(target, bytes);
+    }
+
     public async Task<DomainStatus> WaitForStateAsync(
         string name, Func<DomainState, bool> until, TimeSpan timeout, CancellationToken cancellationToken)
     {

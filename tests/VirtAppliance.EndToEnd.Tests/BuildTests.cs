@@ -71,6 +71,24 @@ public class BuildTests
             updated.ShouldContain("hello: built=made by puppet at build of 1.1\n");
             updated.ShouldContain($"hello: greeting=bonjour from {vm}\n");
             updated.ShouldContain("hello: boots=2\n");
+
+            // When its user disk grows by 32 MiB while it runs
+            var online = await Cli(root, "grow", vm, "data", "+32M");
+            online.ExitCode.ShouldBe(0, online.ToString());
+
+            // Then the guest extends its partition and file system on the kernel's resize event (/usr/lib/virt-appliance/grow)
+            (await GrownToMiBAsync(root, vm)).ShouldBeInRange(90, 96);
+
+            // When it grows by 32 MiB more while the VM is off
+            (await Cli(root, "stop", vm)).ExitCode.ShouldBe(0);
+            var offline = await Cli(root, "grow", vm, "data", "+32M");
+            offline.ExitCode.ShouldBe(0, offline.ToString());
+            offline.Stdout.ShouldContain("the guest grows its file system");
+            (await Cli(root, "start", vm)).ExitCode.ShouldBe(0);
+
+            // Then the guest's setup grows them at boot, and the user disk still holds its count
+            (await GrownToMiBAsync(root, vm)).ShouldBeInRange(122, 128);
+            Console(root, vm).ShouldContain("hello: boots=3\n");
         }
         finally
         {
@@ -162,6 +180,20 @@ public class BuildTests
     }
 
     private static Task<CliResult> Cli(string root, params string[] args) => CliRunner.InStoreAsync(root, args);
+
+    /// <summary>Waits for the guest's "grew the file system on /dev/vdb1 to N MiB" console line; returns N.</summary>
+    private static async Task<int> GrownToMiBAsync(string root, string vm)
+    {
+        const string prefix = "virt-appliance: grew the file system on /dev/vdb1 to ";
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            var line = Console(root, vm).Split('\n').FirstOrDefault(text => text.StartsWith(prefix, StringComparison.Ordinal));
+            if (line is not null)
+                return int.Parse(line[prefix.Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        }
+        throw new ShouldAssertException($"the guest did not report growing /dev/vdb1:\n{Console(root, vm)}");
+    }
 
     private static string Console(string root, string vm) =>
         File.ReadAllText(Path.Combine(root, "instances", vm, "console.log")).Replace("\r", "", StringComparison.Ordinal);

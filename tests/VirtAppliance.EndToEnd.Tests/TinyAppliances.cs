@@ -9,6 +9,7 @@ namespace VirtAppliance.EndToEnd.Tests;
 internal static class TinyAppliances
 {
     private static readonly SemaphoreSlim BuildLock = new(1, 1);
+    private const string PackagesPrefix = "virt-appliance-e2e-packages-";
     private static string? packages;
 
     public static readonly string[] Versions = ["1.0", "2.0", "3.0-broken", "4.0-tcp", "5.0-closed"];
@@ -22,8 +23,10 @@ internal static class TinyAppliances
             if (packages is not null)
                 return packages;
             var fixtures = Tools.Run(Path.Combine(CliRunner.RepositoryRoot, "tests", "fixtures", "build-appliances.sh")).Trim().Split('\n')[^1];
-            var folder = Path.Combine("/var/tmp", $"virt-appliance-e2e-packages-{Environment.ProcessId}");
+            RemoveLeftovers();
+            var folder = Path.Combine("/var/tmp", $"{PackagesPrefix}{Environment.ProcessId}");
             Directory.CreateDirectory(folder);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
             foreach (var version in Versions)
             {
                 var result = await CliRunner.InProcessAsync("pack", Path.Combine(fixtures, $"tiny-{version}"), "-o", Path.Combine(folder, $"tiny-{version}.vapp"));
@@ -34,6 +37,16 @@ internal static class TinyAppliances
         finally
         {
             BuildLock.Release();
+        }
+    }
+
+    /// <summary>Package folders of test runs that were killed before they could delete theirs (49 MB each).</summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories("/var/tmp", PackagesPrefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(folder)[PackagesPrefix.Length..], out var pid) && !Directory.Exists($"/proc/{pid}"))
+                Directory.Delete(folder, recursive: true);
         }
     }
 

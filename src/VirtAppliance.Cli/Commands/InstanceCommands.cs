@@ -267,11 +267,16 @@ internal static class InstanceCommands
             HelpName = "NAME=VALUE",
             AllowMultipleArgumentsPerToken = false,
         };
+        var allowDowngrade = new Option<bool>("--allow-downgrade")
+        {
+            Description = "Move to an older version than the VM runs (refused otherwise, exit 8: 'rollback' returns to the version it ran before)",
+        };
         var command = new Command("update", """
             Update VMs to another installed version: stop, point the system disks at new overlays on the
             new version's pristine images, recreate scratch disks, keep the user disks, redefine, restore
             the run state and wait for the health check. When the new version does not become healthy,
-            the VM is rolled back automatically (exit code 6, the reason shown).
+            the VM is rolled back automatically (exit code 6, the reason shown). Versions only move
+            forward (compared as rpm compares them: 10.0 > 9.2 > 9.2~rc1) unless --allow-downgrade.
 
             Examples:
               virt-appliance update wiki1
@@ -280,18 +285,19 @@ internal static class InstanceCommands
               virt-appliance update --all wiki --parallel 4
             """)
         {
-            vm, all, to, parallel, set,
+            vm, all, to, parallel, set, allowDowngrade,
         };
         var vmOptions = new VmOptionsCli(stops: true);
         vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var progress = new LineProgress(context.Output, context.Json);
+            var options = vmOptions.Read(context) with { AllowDowngrade = context.Get(allowDowngrade) };
             IReadOnlyList<UpdateResult> results;
             if (context.Get(all) is { } appliance)
-                results = await context.Services.Instances.UpdateAllAsync(appliance, context.Get(to), context.Get(set), context.Get(parallel), progress, vmOptions.Read(context), cancellationToken).ConfigureAwait(false);
+                results = await context.Services.Instances.UpdateAllAsync(appliance, context.Get(to), context.Get(set), context.Get(parallel), progress, options, cancellationToken).ConfigureAwait(false);
             else if (context.Get(vm) is { } name)
-                results = [await context.Services.Instances.UpdateAsync(name, context.Get(to), context.Get(set), progress, vmOptions.Read(context), cancellationToken).ConfigureAwait(false)];
+                results = [await context.Services.Instances.UpdateAsync(name, context.Get(to), context.Get(set), progress, options, cancellationToken).ConfigureAwait(false)];
             else
                 throw new Core.Errors.InvalidInputException("update needs a VM or --all NAME") { Hint = "virt-appliance update VM, or virt-appliance update --all APPLIANCE" };
             if (context.Json)

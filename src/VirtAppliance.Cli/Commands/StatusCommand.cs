@@ -85,11 +85,11 @@ internal static class StatusCommand
             GuestAgentState.NotAnswering => $"the guest agent does not answer ({status.GuestAgentDetail}); disks without file-system figures",
             _ => "no guest agent; percent used is the image's allocation against its capacity",
         });
-        var table = new Table().AddColumns("disk", "target", "role", "capacity", "allocation", "physical", "used", "levels", "level");
+        var table = new Table().AddColumns("disk", "target", "role", "capacity", "allocation", "physical", "on host", "used", "levels", "level");
         foreach (var disk in status.Disks)
         {
-            table.AddRow(Markup.Escape(disk.Id), Markup.Escape(disk.Target), disk.Role.ToString().ToLowerInvariant(), Size(disk.Capacity), Size(disk.Allocation), Size(disk.Physical),
-                Markup.Escape(Percent(disk.UsedPercent) + disk.Basis switch { UsageBasis.FileSystem => " of fs", UsageBasis.Allocation => " alloc", _ => "" }),
+            table.AddRow(Markup.Escape(disk.Id), Markup.Escape(disk.Target), disk.Role.ToString().ToLowerInvariant(), Size(disk.Capacity), Size(disk.Allocation), Size(disk.Physical), Size(disk.HostBytes),
+                Markup.Escape(Percent(disk.UsedPercent) + disk.Basis switch { UsageBasis.FileSystem => " of fs", UsageBasis.Allocation => " of image", _ => "" }),
                 Markup.Escape($"{disk.Threshold.Warning}/{disk.Threshold.Critical}% ({disk.ThresholdSource.ToString().ToLowerInvariant()})"), Level(disk.Level));
         }
         output.Console.Write(table);

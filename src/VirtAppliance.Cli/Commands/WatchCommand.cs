@@ -35,13 +35,23 @@ internal static class WatchCommand
             var seconds = context.Get(interval);
             if (seconds < 1)
                 throw new Core.Errors.InvalidInputException($"--interval {seconds}: at least 1 second");
-            while (true)
+            if (context.Get(once))
             {
                 var pass = await context.Services.Watch.EvaluateAsync(cancellationToken).ConfigureAwait(false);
                 Render(context, pass);
-                var failed = pass.Deliveries.Any(delivery => !delivery.Delivered);
-                if (context.Get(once))
-                    return failed ? ExitCodes.Hypervisor : ExitCodes.Success;
+                return pass.Deliveries.Any(delivery => !delivery.Delivered) ? ExitCodes.Hypervisor : ExitCodes.Success;
+            }
+            while (true)
+            {
+                try
+                {
+                    Render(context, await context.Services.Watch.EvaluateAsync(cancellationToken).ConfigureAwait(false));
+                }
+                catch (Core.Errors.VirtApplianceException error)
+                {
+                    // A pass that fails (libvirt restarting, the index locked too long) is reported; the next one tries again.
+                    context.Output.Error($"virt-appliance: watch pass failed: {error.Message}");
+                }
                 await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
             }
         });

@@ -11,7 +11,10 @@ public sealed record DeploymentSettings(TimeProvider Time, TimeSpan StopTimeout,
     /// <summary>Power VMs off at once instead of asking their guests.</summary>
     public bool ForceStop { get; init; }
 
+    /// <summary>An update may move a VM to an older version than it runs.</summary>
+    public bool AllowDowngrade { get; init; }
+
     /// <summary>These settings as a verb's options change them.</summary>
     public DeploymentSettings With(VmOptions? options) =>
-        options is null ? this : this with { StopTimeout = options.StopTimeout ?? StopTimeout, ForceStop = options.Force };
+        options is null ? this : this with { StopTimeout = options.StopTimeout ?? StopTimeout, ForceStop = options.Force, AllowDowngrade = options.AllowDowngrade };
 }

@@ -28,6 +28,12 @@ internal static class UpdatePlan
         var to = $"{target.Version}-{target.Release}";
         if (target.Version == record.Version && target.Release == record.Release)
             return new UpdateResult(name, from, to, Changed: false, RolledBack: false, Error: null);
+        if (!context.Settings.AllowDowngrade && VersionOrder.Compare(target.Version, target.Release, record.Version, record.Release) < 0)
+            throw new ConflictException($"{name} runs {record.Appliance} {from}, newer than {to}: update only moves a VM forward")
+            {
+                Hint = (record.Previous is { } previous ? $"'virt-appliance rollback {name}' returns it to the version it ran before ({previous.Version}-{previous.Release}); " : "")
+                    + $"add --allow-downgrade to move it to {to} anyway (an older version may not read data a newer one wrote)",
+            };
 
         var hypervisor = context.Hypervisor;
         ApplianceDescriptor descriptor = null!;

@@ -48,7 +48,7 @@ internal static class UserDataLayer
             File.Delete(disk.Path);
     }
 
-    private static string LayerOf(InstanceDisk disk) =>
+    public static string LayerOf(InstanceDisk disk) =>
         Path.Combine(Path.GetDirectoryName(disk.Path)!, $"{Path.GetFileNameWithoutExtension(disk.Path)}.update.qcow2");
 
     private static bool IsLayer(InstanceDisk disk) =>

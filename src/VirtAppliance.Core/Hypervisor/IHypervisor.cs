@@ -78,6 +78,12 @@ public interface IHypervisor : IDisposable
     string QemuAgentCommand(string name, string command, TimeSpan timeout);
 
     /// <summary>
+    /// Grows the disk with target <paramref name="target"/> of a running domain to <paramref name="bytes"/> (libvirt's block
+    /// resize: QEMU resizes the image and tells the guest, which sees the new capacity at once).
+    /// </summary>
+    void ResizeBlock(string name, string target, long bytes);
+
+    /// <summary>
     /// Completes when the domain's state satisfies <paramref name="until"/>: at once if it does now,
     /// else on the lifecycle event that brings it there (no polling).
     /// </summary>

@@ -49,4 +49,8 @@ public static class QemuImg
     /// </summary>
     public static Task ConvertAsync(string source, string sourceFormat, string target, string targetFormat, CancellationToken cancellationToken) =>
         ExternalTool.RunAsync("qemu-img", ["convert", "-f", sourceFormat, "-O", targetFormat, source, target], Hint, cancellationToken);
+
+    /// <summary>Grows an image to <paramref name="bytes"/> (a raw file stays sparse); the format is given, never probed.</summary>
+    public static Task ResizeAsync(string path, DiskFormat format, long bytes, CancellationToken cancellationToken) =>
+        ExternalTool.RunAsync("qemu-img", ["resize", "-q", "-f", format.ToText(), path, bytes.ToString(CultureInfo.InvariantCulture)], Hint, cancellationToken);
 }

@@ -38,8 +38,8 @@ public sealed class ApplianceMetrics : IDisposable
             "CPU time the VM's vCPUs used in this run.");
         Meter.CreateObservableGauge("disk_capacity_bytes", () => Disks((vm, disk) => disk.FileSystems.Count > 0 ? disk.FileSystems.Max(fs => fs.TotalBytes) : disk.Capacity), "By",
             "Size of each disk: its fullest file system's size where the guest reports it, else the image's capacity.");
-        Meter.CreateObservableGauge("disk_used_bytes", () => Disks((vm, disk) => disk.FileSystems.Count > 0 ? disk.FileSystems.MaxBy(fs => fs.UsedPercent)!.UsedBytes : disk.Allocation), "By",
-            "Used bytes of each disk: of its fullest file system where the guest reports it, else the image's allocation.");
+        Meter.CreateObservableGauge("disk_used_bytes", () => Disks((vm, disk) => disk.FileSystems.Count > 0 ? disk.FileSystems.MaxBy(fs => fs.UsedPercent)!.UsedBytes : disk.HostBytes ?? disk.Allocation), "By",
+            "Used bytes of each disk: of its fullest file system where the guest reports it, else what the image occupies on the host.");
         Meter.CreateObservableGauge("disk_used_ratio", () => DisksDouble((vm, disk) => disk.UsedPercent / 100),
             description: "Used share (0–1) of each disk, the figure thresholds apply to.");
         Meter.CreateObservableGauge("disk_alert_level", () => Disks((vm, disk) => disk.Level is AlertLevel.Unknown ? null : (long)disk.Level - 1),

@@ -5,8 +5,8 @@ namespace VirtAppliance.Core.Monitoring;
 /// <summary>One disk of a VM: the image's sizes (libvirt block info), the guest's file systems on it, and its level.</summary>
 /// <param name="Id">The appliance's disk id.</param>
 /// <param name="Capacity">What the guest sees, bytes; null when unknown (the file is gone).</param>
-/// <param name="Allocation">What the image occupies on the host, bytes.</param>
-/// <param name="Physical">The host file's size, bytes.</param>
+/// <param name="Allocation">libvirt's allocation, bytes (for a disk of a running domain, QEMU's highest offset written).</param>
+/// <param name="Physical">libvirt's physical size, bytes.</param>
 /// <param name="FileSystems">What the guest agent reports mounted from this disk; empty without an agent.</param>
 /// <param name="UsedPercent">Percent used on <paramref name="Basis"/>; null when nothing could be measured.</param>
 /// <param name="Threshold">The levels in force (site, else appliance, else the default).</param>
@@ -24,4 +24,8 @@ public sealed record DiskStatus(
     UsageBasis Basis,
     DiskThreshold Threshold,
     ThresholdSource ThresholdSource,
-    AlertLevel Level);
+    AlertLevel Level)
+{
+    /// <summary>What the image file occupies on the host (like du; holes and backing images not counted), bytes; the allocation basis is this against the capacity.</summary>
+    public long? HostBytes { get; init; }
+}

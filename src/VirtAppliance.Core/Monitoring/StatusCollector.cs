@@ -30,7 +30,19 @@ internal static class StatusCollector
         foreach (var group in records.Select((record, position) => (record, position)).GroupBy(item => item.record.Uri, StringComparer.Ordinal))
         {
             // Read-write: the guest agent and QEMU's monitor (TCP health) refuse read-only connections.
-            using var hypervisor = connector.Open(group.Key);
+            IHypervisor hypervisor;
+            try
+            {
+                hypervisor = connector.Open(group.Key);
+            }
+            catch (HypervisorException error) when (records.Count > 1)
+            {
+                // One unreachable host must not hide the others (a single VM's status says why it failed instead).
+                foreach (var (record, position) in group)
+                    statuses[position] = StatusReader.Unreachable(record, alerts.GetValueOrDefault(record.Name) ?? new Dictionary<string, StoredAlert>(), error.Message, time.GetUtcNow());
+                continue;
+            }
+            using var connection = hypervisor;
             var reader = new StatusReader(hypervisor, time);
             await Parallel.ForEachAsync(group, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (item, token) =>

@@ -43,6 +43,7 @@ internal sealed class StatusReader(IHypervisor hypervisor, TimeProvider time)
         {
             var (capacity, allocation, physical) = await SizesAsync(domain is null ? null : name, disk, cancellationToken).ConfigureAwait(false);
             var onDisk = fileSystems?.GetValueOrDefault(disk.Target) ?? [];
+            var hostBytes = File.Exists(disk.Path) ? FileAllocation.AllocatedBytes(disk.Path) : null;
             var (threshold, source) = record.Thresholds.TryGetValue(disk.DiskId, out var site) ? (site, ThresholdSource.Site)
                 : descriptor?.FindDisk(disk.DiskId)?.Threshold is { } supplier ? (supplier, ThresholdSource.Appliance)
                 : (DiskThreshold.Default, ThresholdSource.Default);
@@ -53,14 +54,14 @@ internal sealed class StatusReader(IHypervisor hypervisor, TimeProvider time)
             else if (agent == GuestAgentState.NotAnswering)
                 // The guest would report; its image's allocation says something else (deleted files stay allocated): no guess.
                 (used, basis) = (null, UsageBasis.None);
-            else if (capacity is > 0 && allocation is { } allocated)
+            else if (capacity is > 0 && (hostBytes ?? allocation) is { } allocated)
                 (used, basis) = (Math.Min(100.0, 100.0 * allocated / capacity.Value), UsageBasis.Allocation);
             else
                 (used, basis) = (null, UsageBasis.None);
             var previous = alerts.TryGetValue(disk.DiskId, out var alert) ? AlertRules.Parse(alert.Level) : (AlertLevel?)null;
             var level = used is null ? previous ?? AlertLevel.Unknown : AlertRules.Next(previous ?? AlertLevel.Ok, used, threshold);
             disks.Add(new DiskStatus(disk.DiskId, disk.Target, disk.Role, disk.Path, capacity, allocation, physical, onDisk, used is null ? null : Math.Round(used.Value, 2),
-                basis, threshold, source, level));
+                basis, threshold, source, level) { HostBytes = hostBytes });
         }
 
         return new VmStatus(record.Name, record.Appliance, record.Version, record.Release, record.Uri, domain?.Status.State, domain is null,
@@ -68,6 +69,18 @@ internal sealed class StatusReader(IHypervisor hypervisor, TimeProvider time)
             active && runtime?.StartedAt is { } started ? Math.Max(0, Math.Round((now - started).TotalSeconds)) : null,
             health, healthDetail, runtime?.VirtualCpus, runtime is null ? null : Math.Round(runtime.CpuTime.TotalSeconds, 3),
             runtime?.MemoryKiB * 1024, runtime?.MaxMemoryKiB * 1024, agent, agentDetail, disks,
+            disks.Count == 0 ? AlertLevel.Unknown : disks.Max(disk => disk.Level), now);
+    }
+
+    /// <summary>A VM whose libvirt cannot be reached: what the index knows, its levels as the last pass left them.</summary>
+    public static VmStatus Unreachable(InstanceRecord record, IReadOnlyDictionary<string, StoredAlert> alerts, string problem, DateTimeOffset now)
+    {
+        var disks = record.Disks.Select(disk => new DiskStatus(disk.DiskId, disk.Target, disk.Role, disk.Path, null, null, null, [], null, UsageBasis.None,
+            record.Thresholds.GetValueOrDefault(disk.DiskId) ?? DiskThreshold.Default,
+            record.Thresholds.ContainsKey(disk.DiskId) ? ThresholdSource.Site : ThresholdSource.Default,
+            alerts.TryGetValue(disk.DiskId, out var alert) ? AlertRules.Parse(alert.Level) : AlertLevel.Unknown)).ToList();
+        return new VmStatus(record.Name, record.Appliance, record.Version, record.Release, record.Uri, null, false, null, null, HealthState.Unknown,
+            $"libvirt at {record.Uri} cannot be reached: {problem}", null, null, null, null, GuestAgentState.NotAnswering, null, disks,
             disks.Count == 0 ? AlertLevel.Unknown : disks.Max(disk => disk.Level), now);
     }
 

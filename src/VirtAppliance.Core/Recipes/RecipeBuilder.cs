@@ -22,7 +22,7 @@ public static class RecipeBuilder
     public static readonly XNamespace BuildNamespace = "https://virt-appliance.org/xmlns/build/1";
 
     /// <summary>What every recipe's root gets besides its %packages.</summary>
-    public static readonly IReadOnlyList<string> BasePackages = ["systemd-sysv", "udev", "dbus", "kmod", "e2fsprogs"];
+    public static readonly IReadOnlyList<string> BasePackages = ["systemd-sysv", "udev", "dbus", "kmod", "e2fsprogs", "fdisk"];
 
     private const string DefaultKernelPackage = "linux-image-cloud-amd64";
 
@@ -223,6 +223,8 @@ public static class RecipeBuilder
         }
 
         Write("/usr/lib/virt-appliance/setup", GuestFile("virt-appliance-setup"), (UnixFileMode)0b111_101_101);
+        Write("/usr/lib/virt-appliance/grow", GuestFile("virt-appliance-grow"), (UnixFileMode)0b111_101_101);
+        Write("/etc/udev/rules.d/80-virt-appliance-grow.rules", GuestFile("80-virt-appliance-grow.rules"));
         Write("/etc/systemd/system/virt-appliance-setup.service", GuestFile("virt-appliance-setup.service"));
         Write("/etc/systemd/network/80-virt-appliance.network", GuestFile("80-virt-appliance.network"));
         Write("/etc/initramfs-tools/conf.d/virt-appliance.conf", "# virt-appliance build: virtio disks, ext4 root, found by UUID\nMODULES=most\nFSTYPE=ext4\n");

@@ -36,7 +36,7 @@ internal static class RootScript
             step() { echo "{{Marker}}$*"; }
             step files
             cp -a {{Quote(overlay)}}/. "$root/"
-            chmod 0755 "$root/usr/lib/virt-appliance/setup"
+            chmod 0755 "$root/usr/lib/virt-appliance/setup" "$root/usr/lib/virt-appliance/grow"
             chroot "$root" systemctl enable virt-appliance-setup.service systemd-networkd.service
 
             """);

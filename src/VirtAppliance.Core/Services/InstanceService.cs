@@ -175,6 +175,23 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     }
 
     /// <summary>
+    /// Makes a disk of a VM bigger (a user disk; others with <paramref name="force"/>), online when it runs, never smaller.
+    /// The file system grows too where the host or the guest agent can do it; the result says which.
+    /// </summary>
+    /// <param name="disk">The appliance's disk id ("data") or the VM's target ("vdb").</param>
+    /// <param name="size">An absolute size ("20G") or what to add ("+5G"), see <see cref="DiskSizeRequest.Parse"/>.</param>
+    public async Task<GrowResult> GrowAsync(string name, string disk, string size, bool force, IProgress<string>? progress, VmOptions? options,
+        CancellationToken cancellationToken)
+    {
+        var request = DiskSizeRequest.Parse(size);
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
+        using var hypervisor = connector.Open(record.Uri);
+        return await GrowPlan.RunAsync(new DeploymentContext(store, index, hypervisor, settings.With(options), progress), record, disk, request, force, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The required parameters of the appliance a deploy would use that have no default and no value in
     /// <paramref name="request"/>: what a face asks the user for before it deploys.
     /// </summary>

@@ -163,7 +163,7 @@ internal sealed class StoreIndex : IDisposable
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name, version, release, package_sha256, signer_fingerprint, signer_user_id, size_on_disk, installed_at, path FROM appliances"
-            + (name is null ? "" : " WHERE name = $name") + " ORDER BY name, version, release";
+            + (name is null ? "" : " WHERE name = $name");
         if (name is not null)
             command.Parameters.AddWithValue("$name", name);
         var result = new List<InstalledAppliance>();
@@ -176,6 +176,10 @@ internal sealed class StoreIndex : IDisposable
                 reader.GetInt64(6), DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture), reader.GetString(8)));
         }
 
+        // Oldest first, by rpm's rules: SQL's text order puts 10.0 before 9.0.
+        result.Sort((left, right) => string.CompareOrdinal(left.Name, right.Name) is var byName and not 0
+            ? byName
+            : VersionOrder.Compare(left.Version, left.Release, right.Version, right.Release));
         return result;
     }
 

@@ -91,6 +91,12 @@ internal static partial class Interop
     [return: MarshalUsing(typeof(OwnedUtf8String))]
     internal static partial string? virDomainGetMetadata(DomainHandle domain, int type, string? uri, uint flags);
 
+    /// <summary>virDomainBlockResize's size is in bytes rather than KiB.</summary>
+    internal const uint VIR_DOMAIN_BLOCK_RESIZE_BYTES = 1 << 0;
+
+    [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainBlockResize(DomainHandle domain, string disk, ulong size, uint flags);
+
     [LibraryImport(Libraries.Libvirt, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainGetBlockInfo(DomainHandle domain, string disk, out BlockInfoNative info, uint flags);
 

@@ -287,4 +287,30 @@ public sealed class DeploymentEngineTests : EngineTest
         (await ListAsync()).ShouldBeEmpty();
         (Directory.Exists(Store.InstancesFolder) ? Directory.GetDirectories(Store.InstancesFolder) : []).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Versions_are_ordered_as_rpm_orders_them_and_an_update_only_goes_back_when_allowed()
+    {
+        // Given 9.2 and 10.0 installed (text order would call 9.2 the newest) and a VM on 10.0
+        await EngineAppliance.InstallAsync(Folder, Store, "9.2");
+        await EngineAppliance.InstallAsync(Folder, Store, "10.0");
+        (await Store.FindAsync("engine", Ct)).Select(appliance => appliance.Version).ShouldBe(["9.2", "10.0"]);
+        await Service().DeployAsync(new DeployRequest("engine", "web", TestDriver.Uri, 1, Start: false, Match: TestType), null, Ct);
+        (await FindAsync("web")).Version.ShouldBe("10.0", "deploy without a version takes the newest");
+
+        // When it is updated to the older 9.2
+        var refused = await Should.ThrowAsync<ConflictException>(() => Service().UpdateAsync("web", "9.2", null, null, null, Ct));
+
+        // Then it is refused, says what to do, and nothing changed
+        refused.Message.ShouldBe("web runs engine 10.0-1, newer than 9.2-1: update only moves a VM forward");
+        refused.Hint.ShouldNotBeNull().ShouldContain("--allow-downgrade");
+        (await FindAsync("web")).Version.ShouldBe("10.0");
+
+        // When the downgrade is asked for
+        var result = await Service().UpdateAsync("web", "9.2", null, null, new VmOptions(AllowDowngrade: true), Ct);
+
+        // Then it happens, and rollback returns to 10.0
+        result.To.ShouldBe("9.2-1");
+        (await Service().RollbackAsync("web", null, null, Ct)).To.ShouldBe("10.0-1");
+    }
 }

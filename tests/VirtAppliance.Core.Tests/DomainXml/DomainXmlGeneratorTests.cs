@@ -449,4 +449,24 @@ public class DomainXmlGeneratorTests
         xml.ShouldContain("<target dev=\"sdc\" bus=\"scsi\" />");
         result.ExitCode.ShouldBe(0, $"{result.All}\n{xml}");
     }
+
+    [Fact]
+    public async Task A_guest_agent_gets_its_virtio_serial_channel_that_libvirt_accepts_and_the_reader_reads_back()
+    {
+        // Given
+        var descriptor = TestDescriptors.Parse(Tiny.Replace("<interface/><interface/></devices>", "<interface/><guest-agent/></devices>", StringComparison.Ordinal));
+
+        // When
+        var domain = Generate(descriptor);
+
+        // Then
+        var channel = domain.Element("devices")!.Element("channel").ShouldNotBeNull();
+        channel.Attribute("type")!.Value.ShouldBe("unix");
+        channel.Element("target")!.Attribute("type")!.Value.ShouldBe("virtio");
+        channel.Element("target")!.Attribute("name")!.Value.ShouldBe("org.qemu.guest_agent.0");
+        var validation = await LibvirtSchema.ValidateDomainAsync(domain.ToString());
+        validation.ExitCode.ShouldBe(0, validation.All);
+        DomainXmlReader.Read(domain.ToString()).Devices.Channels.ShouldBe([new DomainChannel(DomainChannel.GuestAgentName)]);
+        Generate(TestDescriptors.Parse(Tiny)).Element("devices")!.Element("channel").ShouldBeNull();
+    }
 }

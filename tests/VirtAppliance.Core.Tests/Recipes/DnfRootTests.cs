@@ -53,7 +53,7 @@ public sealed class DnfRootTests : IDisposable
             "--setopt=install_weak_deps=False", "--setopt=keepcache=True", "--setopt=cachedir=/var/cache/va/dnf", "--setopt=tsflags=nodocs",
             "--repofrompath=base,https://mirror.example.org/fedora/40/Everything/x86_64/os/", "--enablerepo=base",
             "--repofrompath=updates,https://mirror.example.org/fedora/updates/40/Everything/x86_64/", "--enablerepo=updates",
-            "install", "vim-minimal", "@core", "systemd", "systemd-networkd", "kernel-core", "dracut", "e2fsprogs", "shadow-utils", "util-linux", "puppet",
+            "install", "vim-minimal", "qemu-guest-agent", "@core", "systemd", "systemd-networkd", "kernel-core", "dracut", "e2fsprogs", "shadow-utils", "util-linux", "puppet",
             "--exclude=plymouth",
         ]);
     }
