@@ -2,6 +2,8 @@ using System.CommandLine;
 using VirtAppliance.Cli.Rendering;
 using VirtAppliance.Core.Deployment;
 
+using VirtAppliance.Web.Contracts;
+
 namespace VirtAppliance.Cli.Commands;
 
 /// <summary>grow: a bigger disk for a VM, with its file system.</summary>

@@ -184,6 +184,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         CancellationToken cancellationToken)
     {
         var request = DiskSizeRequest.Parse(size);
+        using var vmLock = store.LockVm(name);
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);

@@ -39,3 +39,6 @@ public sealed record InstallBody(string Package, bool AllowUnsigned = false);
 
 /// <summary>POST /api/v1/vms/{name}/thresholds/{disk}: config threshold's --warning, --critical (percent) and --reset.</summary>
 public sealed record ThresholdBody(int? Warning = null, int? Critical = null, bool Reset = false);
+
+/// <summary>POST /api/v1/vms/{name}/disks/{disk}/grow: grow's SIZE ("20G", or "+5G" to add) and --force (a disk that is not a user disk).</summary>
+public sealed record GrowBody(string Size, bool Force = false);

@@ -153,8 +153,9 @@ public static class ApiEndpoints
                 operations.ApiAsync("config threshold", token => services.Instances.ConfigThresholdAsync(name, disk, body.Warning, body.Critical, body.Reset, token)))
             .Documented<VmStatus>("config-threshold", "Set a disk's warning/critical levels in percent, or reset them to the appliance's (config VM threshold DISK --json)");
 
-        // GROW: POST /vms/{name}/disks/{target}/grow {"size": "20G", "force": false} goes here once InstanceService.GrowAsync
-        // ('grow VM DISK SIZE') lands: answer VmJson (or the status shape), 409 for a disk that is not a user disk without force.
+        api.MapPost("/vms/{name}/disks/{disk}/grow", (string name, string disk, GrowBody body, ApplianceServices services, Operations operations) =>
+                operations.ApiAsync("grow", token => services.Instances.GrowAsync(name, disk, body.Size, body.Force, null, null, token)))
+            .Documented<GrowResult>("grow", "Make a disk bigger (a user disk; others with force), online when the VM runs, never smaller (grow --json)");
     }
 
     /// <summary>NAME: VALUE pairs as the services take them (the CLI's --set NAME=VALUE).</summary>

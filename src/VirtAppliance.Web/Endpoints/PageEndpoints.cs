@@ -103,6 +103,17 @@ public static class PageEndpoints
             }).ConfigureAwait(false);
         });
 
+        page.MapPost("/vms/{name}/disks/{disk}/grow", async (string name, string disk, HttpContext context, ApplianceServices services, Operations operations, Flash flash) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            var size = form["size"].ToString().Trim();
+            return await VmActionAsync(flash, operations, "grow", name, null, async token =>
+            {
+                var grown = await services.Instances.GrowAsync(name, disk, size, force: false, null, null, token).ConfigureAwait(false);
+                return $"{name}: {grown.Target} grown from {Sizes.Bytes(grown.OldSize)} to {Sizes.Bytes(grown.NewSize)}" + (grown.Note is { } note ? $" ({note})" : "");
+            }).ConfigureAwait(false);
+        });
+
         page.MapGet("/vms/{name}/config", async (string name, HttpContext context, ApplianceServices services, IAntiforgery antiforgery, Flash flash) =>
         {
             var outcome = await ReadConfigAsync(services, name, context.RequestAborted).ConfigureAwait(false);

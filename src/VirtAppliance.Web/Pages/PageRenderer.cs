@@ -104,7 +104,13 @@ internal static class PageRenderer
             if (record.Previous is { } previous)
                 html.Append(ActionForm($"/vms/{U(name)}/rollback", $"Roll back to {previous.Version}-{previous.Release}", $"Roll back {name} to {previous.Version}-{previous.Release}", csrf));
             html.Append(CultureInfo.InvariantCulture, $"<a class=\"button\" href=\"/vms/{U(name)}/config\" aria-label=\"Configure {E(name)}\">Configure</a>");
-            // GROW: a "Grow…" disclosure per user disk (size input, POST /vms/{name}/disks/{target}/grow) goes here with InstanceService.GrowAsync.
+            foreach (var disk in record.Disks.Where(disk => disk.Role == Core.Descriptors.DiskRole.User))
+            {
+                var sizeId = Id("grow", $"{name}-{disk.Target}");
+                html.Append(CultureInfo.InvariantCulture, $"<details class=\"grow\"><summary>Grow {E(disk.Target)}…</summary><form method=\"post\" action=\"/vms/{U(name)}/disks/{U(disk.Target)}/grow\" data-busy=\"Growing {E(disk.Target)}…\">{Token(csrf)}")
+                    .Append(CultureInfo.InvariantCulture, $"<label for=\"{sizeId}\">New size of {E(disk.Target)} (e.g. 20G, or +5G)</label> <input id=\"{sizeId}\" name=\"size\" required pattern=\"\\+?[0-9]+(\\.[0-9]+)?[KMGTkmgt]i?[Bb]?\" autocomplete=\"off\">")
+                    .Append(CultureInfo.InvariantCulture, $" <button type=\"submit\" aria-label=\"Grow {E(disk.Target)} of {E(name)}\">Grow</button></form></details>");
+            }
         }
         var deleteId = Id("delete", name);
         html.Append(CultureInfo.InvariantCulture, $"<details class=\"remove\"><summary>Remove…</summary><form method=\"post\" action=\"/vms/{U(name)}/undeploy\" data-busy=\"Removing {E(name)}…\">{Token(csrf)}")
