@@ -22,7 +22,7 @@ public sealed class ApplianceMetrics : IDisposable
     public ApplianceMetrics()
     {
         Meter = new Meter(MeterName, typeof(ApplianceMetrics).Assembly.GetName().Version?.ToString());
-        operations = Meter.CreateCounter<long>("virt_appliance_operations", description: "Service operations (deploy, update, rollback, undeploy, start, stop, config_apply) by outcome (ok, failed).");
+        operations = Meter.CreateCounter<long>("virt_appliance_operations", description: "Service operations (deploy, update, rollback, undeploy, start, stop, config_apply, grow) by outcome (ok, failed).");
         durations = Meter.CreateHistogram<double>("virt_appliance_operation_duration_seconds", "s", "How long service operations took, by operation and outcome.");
         passes = Meter.CreateCounter<long>("virt_appliance_watch_passes", description: "Watch passes run.");
         notifications = Meter.CreateCounter<long>("virt_appliance_notifications", description: "Alert notifications sent, by channel kind and outcome (delivered, failed).");
