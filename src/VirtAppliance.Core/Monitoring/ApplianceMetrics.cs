@@ -24,7 +24,7 @@ public sealed class ApplianceMetrics : IDisposable
     public ApplianceMetrics()
     {
         Meter = new Meter(MeterName, typeof(ApplianceMetrics).Assembly.GetName().Version?.ToString());
-        operations = Meter.CreateCounter<long>("operations", description: "Service operations (deploy, update, rollback, undeploy, start, stop, config_apply) by outcome (ok, failed).");
+        operations = Meter.CreateCounter<long>("operations", description: "Service operations (deploy, update, rollback, undeploy, start, stop, config_apply, grow) by outcome (ok, failed).");
         durations = Meter.CreateHistogram<double>("operation_duration_seconds", "s", "How long service operations took, by operation and outcome.");
         passes = Meter.CreateCounter<long>("watch_passes", description: "Watch passes run.");
         notifications = Meter.CreateCounter<long>("notifications", description: "Alert notifications sent, by channel kind and outcome (delivered, failed).");

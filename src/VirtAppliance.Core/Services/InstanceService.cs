@@ -180,7 +180,11 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// </summary>
     /// <param name="disk">The appliance's disk id ("data") or the VM's target ("vdb").</param>
     /// <param name="size">An absolute size ("20G") or what to add ("+5G"), see <see cref="DiskSizeRequest.Parse"/>.</param>
-    public async Task<GrowResult> GrowAsync(string name, string disk, string size, bool force, IProgress<string>? progress, VmOptions? options,
+    public Task<GrowResult> GrowAsync(string name, string disk, string size, bool force, IProgress<string>? progress, VmOptions? options,
+        CancellationToken cancellationToken) =>
+        metrics.MeasureAsync("grow", () => GrowCoreAsync(name, disk, size, force, progress, options, cancellationToken));
+
+    private async Task<GrowResult> GrowCoreAsync(string name, string disk, string size, bool force, IProgress<string>? progress, VmOptions? options,
         CancellationToken cancellationToken)
     {
         var request = DiskSizeRequest.Parse(size);
