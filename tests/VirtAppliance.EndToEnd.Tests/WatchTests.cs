@@ -15,7 +15,7 @@ public class WatchTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_disk_filled_in_the_guest_fires_one_alert_by_mail_and_webhook_and_clears_once_emptied()
+    public async Task A_disk_filled_in_the_guest_fires_one_alert_by_mail_and_webhook_and_clears_once_the_disk_grows_with_the_data_intact()
     {
         // Given the fixture with a warning level of 50 % on its 64 MiB data disk, deployed and healthy
         using var work = new TemporaryFolder();
@@ -84,11 +84,23 @@ public class WatchTests
             var warned = JsonDocument.Parse((await Cli(root, "status", vm, "--json")).Stdout).RootElement;
             warned.GetProperty("level").GetString().ShouldBe("warning");
 
-            // When the file is deleted
-            await GuestAsync(vm, "rm -f /data/fill && sync");
+            // When the running VM's data disk grows by 64 MiB
+            var before = await GuestAsync(vm, "sha256sum /data/fill");
+            var grow = await Cli(root, "grow", vm, "data", "+64M", "--json");
+
+            // Then the guest agent grew the file system; the guest sees twice the space, the file is intact, and the alert clears
+            grow.ExitCode.ShouldBe(0, grow.ToString());
+            using (var grown = JsonDocument.Parse(grow.Stdout))
+                grown.RootElement.GetProperty("file_system").GetString().ShouldBe("grown_by_guest_agent", grow.Stdout);
+            (await GuestAsync(vm, "sha256sum /data/fill")).ShouldBe(before);
+            var roomy = JsonDocument.Parse((await Cli(root, "status", vm, "--json")).Stdout).RootElement
+                .GetProperty("disks").EnumerateArray().Single(disk => disk.GetProperty("id").GetString() == "data");
+            roomy.GetProperty("file_systems").EnumerateArray().Single(fs => fs.GetProperty("mountpoint").GetString() == "/data")
+                .GetProperty("total_bytes").GetInt64().ShouldBeGreaterThan(110L * 1024 * 1024);
+            roomy.GetProperty("used_percent").GetDouble().ShouldBeLessThan(45);
             var cleared = await Cli(root, "watch", "--once");
 
-            // Then the alert cleared, notified once more on each channel
+            // And the clearing is notified once more on each channel
             cleared.Stdout.ShouldContain("cleared:");
             mailbox.Mails.Count.ShouldBe(2);
             mailbox.Mails[1].ShouldContain("alert cleared");
@@ -132,8 +144,8 @@ public class WatchTests
         }
     }
 
-    /// <summary>Runs a shell command in the guest through its agent (guest-exec) and waits until it exits with 0.</summary>
-    private static async Task GuestAsync(string vm, string command)
+    /// <summary>Runs a shell command in the guest through its agent (guest-exec), waits until it exits with 0, and returns what it printed.</summary>
+    private static async Task<string> GuestAsync(string vm, string command)
     {
         var start = JsonSerializer.Serialize(new { execute = "guest-exec", arguments = new Dictionary<string, object> { ["path"] = "/bin/sh", ["arg"] = new[] { "-c", command }, ["capture-output"] = true } });
         var pid = JsonDocument.Parse(Tools.Run("virsh", "-c", CliRunner.SystemUri, "qemu-agent-command", vm, start)).RootElement.GetProperty("return").GetProperty("pid").GetInt32();
@@ -145,7 +157,7 @@ public class WatchTests
             if (answer.GetProperty("exited").GetBoolean())
             {
                 answer.GetProperty("exitcode").GetInt32().ShouldBe(0, $"{command} failed in the guest: {answer}");
-                return;
+                return answer.TryGetProperty("out-data", out var output) ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(output.GetString()!)) : "";
             }
             await Task.Delay(TimeSpan.FromSeconds(1), Cancel);
         }

@@ -12,8 +12,9 @@ namespace VirtAppliance.Core.Deployment;
 /// </summary>
 internal static class GrowPlan
 {
+    /// <param name="growInGuest">Grows the file system of a running VM's disk from inside the guest (its agent): the guest device grown, or why not.</param>
     public static async Task<GrowResult> RunAsync(DeploymentContext context, InstanceRecord record, string diskName, DiskSizeRequest size, bool force,
-        CancellationToken cancellationToken)
+        Func<InstanceDisk, CancellationToken, Task<(string? Device, string? Problem)>>? growInGuest, CancellationToken cancellationToken)
     {
         var disk = Find(record, diskName);
         if (disk.Role != DiskRole.User && !force)
@@ -53,8 +54,11 @@ internal static class GrowPlan
         if (running)
         {
             hypervisor.ResizeBlock(record.Name, disk.Target, wanted);
-            growth = FileSystemGrowth.LeftToGuest;
-            note = "the guest sees the new size now; its file system grows when the guest grows it (see docs/grow.md)";
+            var (device, problem) = growInGuest is null ? (null, null) : await growInGuest(disk, cancellationToken).ConfigureAwait(false);
+            growth = device is null ? FileSystemGrowth.LeftToGuest : FileSystemGrowth.GrownByGuestAgent;
+            note = device is not null
+                ? $"the guest agent grew {device}"
+                : "the guest sees the new size now; its file system grows when the guest grows it (see docs/grow.md)" + (problem is null ? "" : $"; the guest agent could not: {problem}");
         }
         else
         {

@@ -180,6 +180,7 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     /// </summary>
     /// <param name="disk">The appliance's disk id ("data") or the VM's target ("vdb").</param>
     /// <param name="size">An absolute size ("20G") or what to add ("+5G"), see <see cref="DiskSizeRequest.Parse"/>.</param>
+    /// <remarks>Counted and timed in <see cref="ApplianceMetrics"/> as "grow".</remarks>
     public Task<GrowResult> GrowAsync(string name, string disk, string size, bool force, IProgress<string>? progress, VmOptions? options,
         CancellationToken cancellationToken) =>
         metrics.MeasureAsync("grow", () => GrowCoreAsync(name, disk, size, force, progress, options, cancellationToken));
@@ -192,8 +193,10 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
         using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
         var record = await FindAsync(index, name, options, cancellationToken).ConfigureAwait(false);
         using var hypervisor = connector.Open(record.Uri);
-        return await GrowPlan.RunAsync(new DeploymentContext(store, index, hypervisor, settings.With(options), progress), record, disk, request, force, cancellationToken)
-            .ConfigureAwait(false);
+        var context = new DeploymentContext(store, index, hypervisor, settings.With(options), progress);
+        var agent = (await context.TryLoadAsync(record, cancellationToken).ConfigureAwait(false))?.Devices.GuestAgent == true;
+        return await GrowPlan.RunAsync(context, record, disk, request, force,
+            agent ? (grown, token) => GuestFileSystemGrowth.TryGrowAsync(hypervisor, record.Name, grown.Target, token) : null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
