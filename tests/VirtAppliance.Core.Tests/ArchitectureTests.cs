@@ -24,7 +24,7 @@ public class ArchitectureTests
         ["Images", "Hypervisor", "Descriptors"],
         ["Packaging", "Capabilities", "Configuration", "Recipes", "Authoring"],
         ["Store", "DomainXml"],
-        ["Deployment"],
+        ["Deployment", "Distribution"],
         ["Services"],
     ];
 

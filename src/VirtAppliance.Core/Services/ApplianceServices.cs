@@ -19,6 +19,7 @@ public sealed class ApplianceServices
         Store = new StoreService(store);
         Instances = new InstanceService(store, connector, deployment ?? DeploymentSettings.Default);
         Authoring = new AuthoringService(connector);
+        Repositories = new RepositoryService(store, TimeProvider.System);
     }
 
     /// <summary>The store root when neither --root nor the environment says otherwise.</summary>
@@ -41,6 +42,8 @@ public sealed class ApplianceServices
     public InstanceService Instances { get; }
 
     public AuthoringService Authoring { get; }
+
+    public RepositoryService Repositories { get; }
 
     public DemoService Demo { get; } = new();
 
