@@ -253,6 +253,32 @@ public sealed class RepositoryTests : IDisposable
         (await Client("verify", "tiny")).ExitCode.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Update_check_lists_the_newer_version_a_remote_offers_for_each_vm()
+    {
+        // Given: a VM of tiny 1.0, installed from the remote
+        await PublishedAsync();
+        (await Client("install", "tiny", "--allow-unsigned")).ExitCode.ShouldBe(0);
+        var name = $"va-e2e-repo-{Guid.NewGuid().ToString("N")[..8]}";
+        var deploy = await CliRunner.InStoreAsync(store, "deploy", "tiny@1.0", "--name", name, "--no-start");
+        deploy.ExitCode.ShouldBe(0, deploy.ToString());
+        try
+        {
+            // When
+            var stable = await Client("update", "--check");
+            var testing = await Client("update", "--check", "--channel", "testing");
+
+            // Then
+            stable.ExitCode.ShouldBe(0, stable.ToString());
+            stable.Stdout.ShouldContain($"{name}: tiny 1.0-1, the newest");
+            testing.Stdout.ShouldContain($"{name}: tiny 1.0-1 → 2.0-1 on remote acme");
+        }
+        finally
+        {
+            await CliRunner.InStoreAsync(store, "undeploy", name, "--delete-data");
+        }
+    }
+
     public void Dispose()
     {
         server.Dispose();

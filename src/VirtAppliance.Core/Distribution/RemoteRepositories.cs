@@ -89,6 +89,11 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
         ArgumentException.ThrowIfNullOrEmpty(reference);
         var at = reference.IndexOf('@', StringComparison.Ordinal);
         var (name, version) = at < 0 ? (reference, null) : (reference[..at], reference[(at + 1)..]);
+        if (RepositoryClient.Names(store.Root).Count == 0)
+            throw new NotFoundException($"{reference}: no such package file, and no remotes to install it from")
+            {
+                Hint = "give a .vapp file, or add a repository with 'virt-appliance remote add NAME URL --key KEY.asc'",
+            };
         var candidates = (await SearchAsync(null, channel, cancellationToken).ConfigureAwait(false))
             .Where(t => t.Target.Name == name && (version is null || t.Target.Version == version || $"{t.Target.Version}-{t.Target.Release}" == version))
             .ToList();

@@ -60,7 +60,15 @@ internal sealed class RepositorySource
         }
         if (have == length)
             return;
-        var output = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        FileStream output;
+        try
+        {
+            output = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        }
+        catch (IOException e) when (File.Exists(partPath))
+        {
+            throw new ConflictException($"{partPath}: another command is downloading this package ({e.Message})") { Hint = "wait for it to finish, then run the command again" };
+        }
         await using (output.ConfigureAwait(false))
         {
             output.Seek(have, SeekOrigin.Begin);
