@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Packaging;
 using VirtAppliance.Core.Store;
@@ -115,8 +114,8 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
         var target = chosen.Target;
         Directory.CreateDirectory(client.DownloadsFolder);
         var part = Path.Combine(client.DownloadsFolder, target.Sha256 + ".part");
-        await client.Source.DownloadAsync($"{RepositoryLayout.TargetsFolder}/{target.File}", part, target.Length, progress, cancellationToken).ConfigureAwait(false);
-        await CheckTargetAsync(part, target, client.Source.Describe($"{RepositoryLayout.TargetsFolder}/{target.File}"), cancellationToken).ConfigureAwait(false);
+        var (sha256, sha512) = await client.Source.DownloadAsync($"{RepositoryLayout.TargetsFolder}/{target.File}", part, target.Length, progress, cancellationToken).ConfigureAwait(false);
+        await CheckTargetAsync(part, target, sha256, sha512, client.Source.Describe($"{RepositoryLayout.TargetsFolder}/{target.File}"), cancellationToken).ConfigureAwait(false);
         try
         {
             return new RemoteInstall(chosen, await store.InstallAsync(part, options, progress, cancellationToken).ConfigureAwait(false), null);
@@ -143,25 +142,9 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
     }
 
     /// <summary>Length and both digests, then the package's own name, version and release, against the signed target entry.</summary>
-    private static async Task CheckTargetAsync(string path, TargetEntry target, string source, CancellationToken cancellationToken)
+    private static async Task CheckTargetAsync(string path, TargetEntry target, string sha256, string sha512, string source, CancellationToken cancellationToken)
     {
         var length = new FileInfo(path).Length;
-        string sha256, sha512;
-        var input = File.OpenRead(path);
-        await using (input.ConfigureAwait(false))
-        {
-            using var sha256Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using var sha512Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-            var buffer = new byte[1 << 20];
-            int read;
-            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                sha256Hash.AppendData(buffer, 0, read);
-                sha512Hash.AppendData(buffer, 0, read);
-            }
-            sha256 = Convert.ToHexStringLower(sha256Hash.GetHashAndReset());
-            sha512 = Convert.ToHexStringLower(sha512Hash.GetHashAndReset());
-        }
         if (length != target.Length || sha256 != target.Sha256 || sha512 != target.Sha512)
         {
             File.Delete(path);

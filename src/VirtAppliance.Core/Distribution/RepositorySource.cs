@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Packaging;
 
@@ -48,22 +49,23 @@ internal sealed class RepositorySource
 
     /// <summary>
     /// Downloads a package into <paramref name="partPath"/>, resuming what an earlier, interrupted download left
-    /// there (HTTP Range), and never writing more than <paramref name="length"/> bytes.
+    /// there (HTTP Range), and never writing more than <paramref name="length"/> bytes. Returns the SHA-256 and
+    /// SHA-512 of the whole file, computed as the bytes arrive (a resumed download hashes its first part again).
     /// </summary>
-    public async Task DownloadAsync(string name, string partPath, long length, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    public async Task<(string Sha256, string Sha512)> DownloadAsync(string name, string partPath, long length, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
     {
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         var have = File.Exists(partPath) ? new FileInfo(partPath).Length : 0;
         if (have > length)
         {
             File.Delete(partPath);
             have = 0;
         }
-        if (have == length)
-            return;
         FileStream output;
         try
         {
-            output = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            output = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
         }
         catch (IOException e) when (File.Exists(partPath))
         {
@@ -71,25 +73,38 @@ internal sealed class RepositorySource
         }
         await using (output.ConfigureAwait(false))
         {
-            output.Seek(have, SeekOrigin.Begin);
-            var written = have;
-            var reporting = new Progress(progress, name, length);
-            var found = await CopyAsync(name, have, length, output, reporting, cancellationToken, restarted: () =>
+            var buffer = new byte[1 << 20];
+            for (long done = 0; done < have;)
             {
-                // The server ignored the Range: start over.
-                output.SetLength(0);
-                output.Seek(0, SeekOrigin.Begin);
-            }).ConfigureAwait(false);
-            if (!found)
-                throw new NotFoundException($"{Describe(name)}: the repository lists this package but does not serve it") { Hint = "tell the repository's owner; the package file is missing" };
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            written = output.Length;
-            if (written < length)
-                throw new VirtApplianceException($"{Describe(name)}: the download ended after {written} of {length} bytes")
+                var read = await output.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, have - done)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                    break;
+                sha256.AppendData(buffer, 0, read);
+                sha512.AppendData(buffer, 0, read);
+                done += read;
+            }
+            if (have < length)
+            {
+                var digesting = new DigestingStream(output, sha256, sha512);
+                var found = await CopyAsync(name, have, length, digesting, new Progress(progress, name, length), cancellationToken, restarted: () =>
                 {
-                    Hint = "run the same command again: the download resumes where it stopped",
-                };
+                    // The server ignored the Range: start over.
+                    output.SetLength(0);
+                    output.Seek(0, SeekOrigin.Begin);
+                    sha256.GetHashAndReset();
+                    sha512.GetHashAndReset();
+                }).ConfigureAwait(false);
+                if (!found)
+                    throw new NotFoundException($"{Describe(name)}: the repository lists this package but does not serve it") { Hint = "tell the repository's owner; the package file is missing" };
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (output.Length < length)
+                    throw new VirtApplianceException($"{Describe(name)}: the download ended after {output.Length} of {length} bytes")
+                    {
+                        Hint = "run the same command again: the download resumes where it stopped",
+                    };
+            }
         }
+        return (Convert.ToHexStringLower(sha256.GetHashAndReset()), Convert.ToHexStringLower(sha512.GetHashAndReset()));
     }
 
     /// <summary>Copies bytes [<paramref name="offset"/>, <paramref name="maxLength"/>) of a file; false when it does not exist.</summary>
@@ -176,6 +191,31 @@ internal sealed class RepositorySource
         {
             Hint = "the repository or a mirror in between is broken or hostile: nothing was installed",
         };
+
+    /// <summary>Writes through to a file and feeds the digests on the way.</summary>
+    private sealed class DigestingStream(Stream inner, IncrementalHash first, IncrementalHash second) : Stream
+    {
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            first.AppendData(buffer.Span);
+            second.AppendData(buffer.Span);
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 
     private sealed class Progress(IProgress<PackageProgress>? progress, string name, long length)
     {
