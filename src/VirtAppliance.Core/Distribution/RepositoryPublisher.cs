@@ -24,9 +24,9 @@ public sealed class RepositoryPublisher(TimeProvider timeProvider)
     public async Task<RepositoryState> InitAsync(string directory, IReadOnlyList<RepositoryKey> keys, RepositoryKey onlineKey, int threshold, TimeSpan rootExpiry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(onlineKey);
         if (keys.Count == 0)
             throw new InvalidInputException("repo init needs at least one --key") { Hint = "export a key with 'gpg --armor --export-secret-keys ID > root.asc' and give --key root.asc" };
+        ArgumentNullException.ThrowIfNull(onlineKey);
         if (threshold < 1 || threshold > keys.Count)
             throw new InvalidInputException($"--threshold {threshold}: must be between 1 and the {keys.Count} key(s) given") { Hint = "give as many --key options as the threshold needs" };
         if (File.Exists(Path.Combine(directory, RepositoryLayout.Root)))

@@ -65,7 +65,7 @@ internal sealed class RepositorySource
         FileStream output;
         try
         {
-            output = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
+            output = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, useAsync: false);
         }
         catch (IOException e) when (File.Exists(partPath))
         {
@@ -158,7 +158,7 @@ internal sealed class RepositorySource
 
     private static async Task CopyBoundedAsync(Stream input, Stream output, long offset, long maxLength, string source, Progress? progress, CancellationToken cancellationToken)
     {
-        var buffer = new byte[1 << 16];
+        var buffer = new byte[1 << 20];
         var position = offset;
         while (true)
         {

@@ -1,4 +1,5 @@
 using VirtAppliance.Core.Distribution;
+using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Packaging;
 using VirtAppliance.Core.Store;
 
@@ -33,6 +34,8 @@ public sealed class RepositoryService(ApplianceStore store, TimeProvider timePro
     public async Task<RepositoryState> PublishAsync(string directory, IReadOnlyList<string> keyPaths, string? onlineKeyPath, string? timestampExpires, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keyPaths);
+        if (keyPaths.Count == 0)
+            throw new InvalidInputException("repo publish needs --key (the targets key)") { Hint = "give the secret key file(s) the repository's root names for targets: --key KEY.asc" };
         var keys = await LoadKeysAsync(keyPaths, cancellationToken).ConfigureAwait(false);
         var online = onlineKeyPath is null ? keys[0] : await RepositoryKey.LoadAsync(onlineKeyPath, Passphrase, cancellationToken).ConfigureAwait(false);
         var expiry = timestampExpires is null ? PublishExpiry.Default : PublishExpiry.Default with { Timestamp = Durations.Parse(timestampExpires, "--timestamp-expires") };
