@@ -39,7 +39,13 @@ internal static class RepositoryCommands
         var online = new Option<string?>("--online-key") { Description = "The key that signs snapshot and timestamp (default: the first --key)", HelpName = "KEY.asc" };
         var threshold = new Option<int>("--threshold") { Description = "How many of the root keys must sign", DefaultValueFactory = _ => 1, HelpName = "N" };
         var expires = new Option<string?>("--expires") { Description = "How long root.json stays valid (default 365d)", HelpName = "DURATION" };
-        var command = new Command("init", "Make a new repository: targets/ and version 1 of root.json (its keys, thresholds and expiry).") { directory, keys, online, threshold, expires };
+        var command = new Command("init", """
+            Make a new repository: targets/ and version 1 of root.json (its keys, thresholds and expiry).
+
+            Examples:
+              virt-appliance repo init ./repo --key root.asc
+              virt-appliance repo init ./repo --key a.asc --key b.asc --threshold 2 --online-key online.asc
+            """) { directory, keys, online, threshold, expires };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var state = await context.Services.Repositories.InitAsync(context.Get(directory), context.Get(keys) ?? [], context.Get(online), context.Get(threshold), context.Get(expires), cancellationToken).ConfigureAwait(false);
@@ -57,7 +63,14 @@ internal static class RepositoryCommands
         var directory = Directory();
         var packages = new Argument<string[]>("PACKAGE") { Description = "The .vapp files to add", Arity = ArgumentArity.OneOrMore };
         var channel = new Option<string?>("--channel") { Description = "stable (default) or testing", HelpName = "CHANNEL" };
-        var command = new Command("add", "Copy packages into the repository's targets/ and stage their entries (name, version, release, length, SHA-256, SHA-512, channel); 'repo publish' signs them in.")
+        var command = new Command("add", """
+            Copy packages into the repository's targets/ and stage their entries (name, version, release,
+            length, SHA-256, SHA-512, channel); 'repo publish' signs them in. A published release never changes.
+
+            Examples:
+              virt-appliance repo add ./repo wiki-1.0-1.vapp wiki-1.1-1.vapp
+              virt-appliance repo add ./repo wiki-2.0-1.vapp --channel testing
+            """)
         {
             directory, packages, channel,
         };
@@ -80,7 +93,14 @@ internal static class RepositoryCommands
         var keys = Keys("--key", "A targets key (secret key file; repeatable, as many as the threshold)");
         var online = new Option<string?>("--online-key") { Description = "The snapshot and timestamp key (default: the first --key)", HelpName = "KEY.asc" };
         var timestampExpires = new Option<string?>("--timestamp-expires") { Description = "How long timestamp.json stays valid (default 1d); publish again before", HelpName = "DURATION" };
-        var command = new Command("publish", "Sign the staged packages into new targets, snapshot and timestamp metadata (every version goes up by one; the timestamp is written last).")
+        var command = new Command("publish", """
+            Sign the staged packages into new targets, snapshot and timestamp metadata (every version goes
+            up by one; the timestamp is written last). Run it again before the timestamp expires.
+
+            Examples:
+              virt-appliance repo publish ./repo --key root.asc
+              virt-appliance repo publish ./repo --key root.asc --online-key online.asc --timestamp-expires 6h
+            """)
         {
             directory, keys, online, timestampExpires,
         };
@@ -103,7 +123,14 @@ internal static class RepositoryCommands
         var newKeys = Keys("--new-key", "A new root and targets key (repeatable)");
         var newOnline = new Option<string?>("--new-online-key") { Description = "A new snapshot and timestamp key (default: keep the current one)", HelpName = "KEY.asc" };
         var threshold = new Option<int>("--threshold") { Description = "How many of the new root keys must sign", DefaultValueFactory = _ => 1, HelpName = "N" };
-        var command = new Command("rotate-key", "Write the next root version with new keys, signed by the old and the new root keys (clients follow the chain). Publish with the new keys afterwards.")
+        var command = new Command("rotate-key", """
+            Write the next root version with new keys, signed by the old and the new root keys (clients
+            follow the chain). Publish with the new keys afterwards.
+
+            Examples:
+              virt-appliance repo rotate-key ./repo --key root.asc --new-key root2.asc
+              virt-appliance repo rotate-key ./repo --key root.asc --new-key root2.asc --new-online-key online2.asc
+            """)
         {
             directory, keys, newKeys, newOnline, threshold,
         };
@@ -122,7 +149,12 @@ internal static class RepositoryCommands
     private static Command Status(GlobalOptions globals, Output output)
     {
         var directory = Directory();
-        var command = new Command("status", "Show a repository folder's metadata versions, sizes and pending packages.") { directory };
+        var command = new Command("status", """
+            Show a repository folder's metadata versions, sizes and staged packages.
+
+            Examples:
+              virt-appliance repo status ./repo --json
+            """) { directory };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var state = await context.Services.Repositories.StatusAsync(context.Get(directory), cancellationToken).ConfigureAwait(false);
@@ -152,7 +184,14 @@ internal static class RepositoryCommands
         var url = new Argument<string>("URL") { Description = "http(s):// or file:// URL of the repository folder, or a path" };
         var key = new Option<string?>("--key") { Description = "The repository's root public key (gpg --armor --export)", HelpName = "KEY.asc" };
         var fingerprint = new Option<string?>("--fingerprint") { Description = "Trust the root key with this fingerprint (asked on a terminal when neither is given)", HelpName = "FPR" };
-        var add = new Command("add", "Add a remote, trusting its root key") { name, url, key, fingerprint };
+        var add = new Command("add", """
+            Add a remote, trusting its root key: --key (a public key file) or --fingerprint; with neither,
+            the root key(s) are shown and confirmed on a terminal.
+
+            Examples:
+              virt-appliance remote add acme https://example.org/repo --key acme-root.asc
+              virt-appliance remote add local /srv/repo --fingerprint 7F76D0878C006E8744EEE6260E52BBF72CDD6C36
+            """) { name, url, key, fingerprint };
         CliApplication.SetHandler(add, globals, output, async (context, cancellationToken) =>
         {
             var services = context.Services.Repositories;
@@ -176,7 +215,12 @@ internal static class RepositoryCommands
                 context.Output.Line($"added remote {remote.Name} ({remote.Url}): root v{remote.RootVersion}, timestamp v{remote.TimestampVersion}");
             return ExitCodes.Success;
         });
-        var list = new Command("list", "List the remotes and what this store has seen of them");
+        var list = new Command("list", """
+            List the remotes and what this store has seen of them.
+
+            Examples:
+              virt-appliance remote list --json
+            """);
         CliApplication.SetHandler(list, globals, output, (context, _) =>
         {
             var remotes = context.Services.Repositories.ListRemotes();
@@ -190,7 +234,12 @@ internal static class RepositoryCommands
             return Task.FromResult(ExitCodes.Success);
         });
         var removeName = new Argument<string>("NAME") { Description = "The remote" };
-        var remove = new Command("remove", "Forget a remote and the metadata seen from it (installed appliances stay)") { removeName };
+        var remove = new Command("remove", """
+            Forget a remote and the metadata seen from it (installed appliances stay).
+
+            Examples:
+              virt-appliance remote remove acme
+            """) { removeName };
         CliApplication.SetHandler(remove, globals, output, (context, _) =>
         {
             var removed = context.Services.Repositories.RemoveRemote(context.Get(removeName));
