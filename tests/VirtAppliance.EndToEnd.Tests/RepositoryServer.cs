@@ -35,6 +35,9 @@ internal sealed class RepositoryServer : IDisposable
     /// <summary>While set, a package download is cut (connection closed) after this many body bytes; called per request.</summary>
     public Func<long?>? CutAfter { get; set; }
 
+    /// <summary>Every path asked for, in order.</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
+
     /// <summary>Range requests seen (their first byte), to show that a download resumed.</summary>
     public ConcurrentQueue<long> RangeStarts { get; } = new();
 
@@ -68,6 +71,7 @@ internal sealed class RepositoryServer : IDisposable
                     return;
                 var lines = head.Split("\r\n");
                 var path = Uri.UnescapeDataString(lines[0].Split(' ')[1].TrimStart('/'));
+                Requests.Enqueue(path);
                 long start = 0;
                 var range = lines.FirstOrDefault(l => l.StartsWith("Range:", StringComparison.OrdinalIgnoreCase));
                 if (range is not null)

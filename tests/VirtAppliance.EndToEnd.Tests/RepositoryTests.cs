@@ -91,6 +91,26 @@ public sealed class RepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task An_up_to_date_client_fetches_only_the_timestamp_and_a_new_publication_in_full()
+    {
+        // Given
+        await PublishedAsync();
+        server.Requests.Clear();
+
+        // When
+        (await Client("search")).ExitCode.ShouldBe(0);
+        var unchanged = server.Requests.ToArray();
+        server.Requests.Clear();
+        await Publish();
+        (await Client("search")).ExitCode.ShouldBe(0);
+        var published = server.Requests.ToArray();
+
+        // Then
+        unchanged.ShouldBe(["2.root.json", "timestamp.json"]);
+        published.ShouldBe(["2.root.json", "timestamp.json", "snapshot.json", "targets.json"]);
+    }
+
+    [Fact]
     public async Task Replayed_old_metadata_is_refused_as_a_rollback()
     {
         // Given: the client saw the second publication; the server goes back to the first

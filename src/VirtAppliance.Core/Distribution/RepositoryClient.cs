@@ -154,7 +154,8 @@ internal sealed partial class RepositoryClient
 
         // 5.5: snapshot, exactly the one the timestamp names.
         var snapshotSource = Source.Describe(RepositoryLayout.Snapshot);
-        var snapshotBytes = await Source.FetchAsync(RepositoryLayout.Snapshot, timestamp.Snapshot.Length, cancellationToken).ConfigureAwait(false)
+        var snapshotBytes = Unchanged(RepositoryLayout.Snapshot, timestamp.Snapshot)
+            ?? await Source.FetchAsync(RepositoryLayout.Snapshot, timestamp.Snapshot.Length, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException($"{snapshotSource}: no such file") { Hint = "the repository is incomplete: tell its owner" };
         if (MetadataCodec.Sha256(snapshotBytes) != timestamp.Snapshot.Sha256)
             throw MixAndMatch(snapshotSource, "its SHA-256 is not the one timestamp.json names");
@@ -172,7 +173,8 @@ internal sealed partial class RepositoryClient
 
         // 5.6: targets, exactly the one the snapshot names.
         var targetsSource = Source.Describe(RepositoryLayout.Targets);
-        var targetsBytes = await Source.FetchAsync(RepositoryLayout.Targets, snapshot.Targets.Length, cancellationToken).ConfigureAwait(false)
+        var targetsBytes = Unchanged(RepositoryLayout.Targets, snapshot.Targets)
+            ?? await Source.FetchAsync(RepositoryLayout.Targets, snapshot.Targets.Length, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException($"{targetsSource}: no such file") { Hint = "the repository is incomplete: tell its owner" };
         if (MetadataCodec.Sha256(targetsBytes) != snapshot.Targets.Sha256)
             throw MixAndMatch(targetsSource, "its SHA-256 is not the one snapshot.json names");
@@ -195,6 +197,19 @@ internal sealed partial class RepositoryClient
     {
         var path = Path.Combine(folder, name);
         return File.Exists(path) ? parse(MetadataCodec.Open(File.ReadAllBytes(path), path), path) : null;
+    }
+
+    /// <summary>
+    /// The trusted copy when it is exactly the file <paramref name="meta"/> names (same length and SHA-256), so an
+    /// up-to-date client fetches only timestamp.json; the copy then goes through every check a download would.
+    /// </summary>
+    private byte[]? Unchanged(string name, MetaFile meta)
+    {
+        var path = Path.Combine(folder, name);
+        if (!File.Exists(path) || new FileInfo(path).Length != meta.Length)
+            return null;
+        var bytes = File.ReadAllBytes(path);
+        return MetadataCodec.Sha256(bytes) == meta.Sha256 ? bytes : null;
     }
 
     private Task SaveAsync(string name, byte[] bytes, CancellationToken cancellationToken) =>
