@@ -23,7 +23,6 @@ internal sealed class RepositorySource
     public RepositorySource(string url)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
-        Url = url;
         if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             baseUri = new Uri(url.EndsWith('/') ? url : url + "/");
         else if (Uri.TryCreate(url, UriKind.Absolute, out uri) && uri.IsFile)
@@ -32,6 +31,8 @@ internal sealed class RepositorySource
             folder = Path.GetFullPath(url);
         else
             throw new InvalidInputException($"{url}: not a repository URL") { Hint = "give an http://, https:// or file:// URL, or a folder" };
+        // A folder is kept as an absolute path, so the remote works from any working directory.
+        Url = folder ?? url;
     }
 
     public string Url { get; }
