@@ -89,6 +89,9 @@ internal static class CliApplication
         root.Subcommands.Add(StoreCommands.List(globals, output));
         root.Subcommands.Add(StoreCommands.Remove(globals, output));
         root.Subcommands.Add(StoreCommands.CollectGarbage(globals, output));
+        root.Subcommands.Add(RepositoryCommands.Repo(globals, output));
+        root.Subcommands.Add(RepositoryCommands.Remote(globals, output));
+        root.Subcommands.Add(RepositoryCommands.Search(globals, output));
         root.Subcommands.Add(InstanceCommands.Deploy(globals, output));
         root.Subcommands.Add(InstanceCommands.Vms(globals, output));
         root.Subcommands.Add(InstanceCommands.Start(globals, output));

@@ -271,6 +271,8 @@ internal static class InstanceCommands
         {
             Description = "Move to an older version than the VM runs (refused otherwise, exit 8: 'rollback' returns to the version it ran before)",
         };
+        var check = new Option<bool>("--check") { Description = "Only list, per VM, the newest version the remotes offer when it is newer than what the VM runs" };
+        var channel = RepositoryCommands.ChannelOption();
         var command = new Command("update", """
             Update VMs to another installed version: stop, point the system disks at new overlays on the
             new version's pristine images, recreate scratch disks, keep the user disks, redefine, restore
@@ -283,14 +285,17 @@ internal static class InstanceCommands
               virt-appliance update wiki1 --to 2.5
               virt-appliance update wiki1 --to 3.0 --set mail_host=smtp.example.org
               virt-appliance update --all wiki --parallel 4
+              virt-appliance update --check --channel testing
             """)
         {
-            vm, all, to, parallel, set, allowDowngrade,
+            vm, all, to, parallel, set, allowDowngrade, check, channel,
         };
         var vmOptions = new VmOptionsCli(stops: true);
         vmOptions.AddTo(command);
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
+            if (context.Get(check))
+                return await CheckUpdatesAsync(context, context.Get(channel), cancellationToken).ConfigureAwait(false);
             var progress = new LineProgress(context.Output, context.Json);
             var options = vmOptions.Read(context) with { AllowDowngrade = context.Get(allowDowngrade) };
             IReadOnlyList<UpdateResult> results;
@@ -310,6 +315,21 @@ internal static class InstanceCommands
             return results.Any(result => result.Error is not null) ? ExitCodes.Hypervisor : ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<int> CheckUpdatesAsync(CommandContext context, string? channel, CancellationToken cancellationToken)
+    {
+        var updates = await context.Services.Repositories.CheckUpdatesAsync(channel, cancellationToken).ConfigureAwait(false);
+        if (context.Json)
+            context.Output.Json(updates);
+        else if (updates.Count == 0)
+            context.Output.Line("no VMs deployed");
+        else
+            foreach (var update in updates)
+                context.Output.Line(update.Newest is null
+                    ? $"{update.Vm}: {update.Appliance} {update.Runs}, the newest"
+                    : $"{update.Vm}: {update.Appliance} {update.Runs} → {update.Newest} on remote {update.Remote} (virt-appliance install {update.Appliance}@{update.Newest}, then update {update.Vm})");
+        return ExitCodes.Success;
     }
 
     public static Command Rollback(GlobalOptions globals, Output output)

@@ -11,23 +11,30 @@ internal static class StoreCommands
 {
     public static Command Install(GlobalOptions globals, Output output)
     {
-        var package = new Argument<string>("PACKAGE") { Description = "The .vapp to install" };
+        var package = new Argument<string>("PACKAGE") { Description = "The .vapp to install, or NAME[@VERSION] from the remotes" };
+        var channel = RepositoryCommands.ChannelOption();
         var allowUnsigned = new Option<bool>("--allow-unsigned") { Description = "Install a package that has no signature (never one with a bad or untrusted one)" };
         var command = new Command("install", """
             Install a package into the store (default /var/lib/appliances): everything is verified
             first, unpacked into a staging folder, made read-only and renamed into place, so an
             interrupted install leaves nothing behind. Installing the same version again is a no-op
-            when it is the same package, a conflict (exit 8) otherwise.
+            when it is the same package, a conflict (exit 8) otherwise. NAME[@VERSION] (no such file)
+            installs from the remotes: the newest version by rpm's order unless one is named, downloaded
+            (resumable), checked against the repository's signed metadata, then installed as a file is.
 
             Examples:
               virt-appliance install my-appliance-1.0-1.vapp
+              virt-appliance install my-appliance
+              virt-appliance install my-appliance@2.0 --channel testing
               virt-appliance install my-appliance-1.0-1.vapp --root /var/tmp/store --allow-unsigned
             """)
         {
-            package, allowUnsigned,
+            package, allowUnsigned, channel,
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
+            if (IsRemoteReference(context.Get(package)))
+                return await InstallRemoteAsync(context, context.Get(package), context.Get(channel), context.Get(allowUnsigned), cancellationToken).ConfigureAwait(false);
             var result = await ProgressDisplay.RunAsync(context.Output, context.Json, "installing",
                 progress => context.Services.Store.InstallAsync(context.Get(package), context.Get(allowUnsigned), progress, cancellationToken)).ConfigureAwait(false);
             var appliance = result.Appliance;
@@ -40,6 +47,26 @@ internal static class StoreCommands
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>NAME or NAME@VERSION that is no file: what the remotes offer.</summary>
+    private static bool IsRemoteReference(string argument) =>
+        !File.Exists(argument) && !argument.Contains('/', StringComparison.Ordinal) && !argument.EndsWith(".vapp", StringComparison.Ordinal);
+
+    private static async Task<int> InstallRemoteAsync(CommandContext context, string reference, string? channel, bool allowUnsigned, CancellationToken cancellationToken)
+    {
+        var result = await ProgressDisplay.RunAsync(context.Output, context.Json, "installing",
+            progress => context.Services.Repositories.InstallAsync(reference, channel, allowUnsigned, progress, cancellationToken)).ConfigureAwait(false);
+        if (context.Json)
+            context.Output.Json(result);
+        else if (result.NewerInstalled is { } newer)
+            context.Output.Line($"{newer.Id} is installed; remote {result.Chosen.Remote} offers nothing newer (newest {result.Chosen.Target.Id}); nothing to do");
+        else if (result.Installed is { AlreadyInstalled: true } same)
+            context.Output.Line($"{same.Appliance.Id} is already installed from the same package; nothing to do");
+        else if (result.Installed is { } installed)
+            context.Output.Line($"installed {installed.Appliance.Id} from remote {result.Chosen.Remote} in {installed.Appliance.Path} ({Sizes.Bytes(installed.Appliance.SizeOnDisk)}"
+                + (installed.Appliance.SignerUserId is null ? ", unsigned)" : $", signed by {installed.Appliance.SignerUserId})"));
+        return ExitCodes.Success;
     }
 
     public static Command List(GlobalOptions globals, Output output)

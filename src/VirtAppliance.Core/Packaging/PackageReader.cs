@@ -32,7 +32,7 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         this.stream = stream;
         this.leaveOpen = leaveOpen;
         source = sourceName ?? "package";
-        tar = new TarReader(stream, leaveOpen: true);
+        tar = new TarReader(new TarHeaderLimit(stream), leaveOpen: true);
     }
 
     internal static FileStream OpenFile(string path)

@@ -23,6 +23,7 @@ public sealed class ApplianceServices
         Watch = new WatchService(store, connector, deployment ?? DeploymentSettings.Default, Metrics, Http);
         Notifications = new NotificationService(store, (deployment ?? DeploymentSettings.Default).Time, Http);
         Authoring = new AuthoringService(connector);
+        Repositories = new RepositoryService(store, TimeProvider.System);
     }
 
     /// <summary>The store root when neither --root nor the environment says otherwise.</summary>
@@ -57,6 +58,8 @@ public sealed class ApplianceServices
 
     /// <summary>One HTTP client for webhooks, for the life of the process (sockets are reused, DNS changes are seen).</summary>
     private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(15) };
+
+    public RepositoryService Repositories { get; }
 
     public DemoService Demo { get; } = new();
 

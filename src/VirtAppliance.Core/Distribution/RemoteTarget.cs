@@ -1,0 +1,4 @@
+namespace VirtAppliance.Core.Distribution;
+
+/// <summary>A package one remote offers.</summary>
+public sealed record RemoteTarget(string Remote, TargetEntry Target);
