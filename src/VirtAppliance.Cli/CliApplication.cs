@@ -88,6 +88,9 @@ internal static class CliApplication
         root.Subcommands.Add(StoreCommands.List(globals, output));
         root.Subcommands.Add(StoreCommands.Remove(globals, output));
         root.Subcommands.Add(StoreCommands.CollectGarbage(globals, output));
+        root.Subcommands.Add(InterchangeCommands.Import(globals, output));
+        root.Subcommands.Add(InterchangeCommands.Export(globals, output));
+        root.Subcommands.Add(InterchangeCommands.Adopt(globals, output));
         root.Subcommands.Add(InstanceCommands.Deploy(globals, output));
         root.Subcommands.Add(InstanceCommands.Vms(globals, output));
         root.Subcommands.Add(InstanceCommands.Start(globals, output));

@@ -13,7 +13,9 @@ public sealed class ApplianceServices
     public ApplianceServices(string root, IHypervisorConnector connector, DeploymentSettings? deployment = null)
     {
         var store = new ApplianceStore(root, TimeProvider.System);
-        Appliances = new ApplianceService(reference => store.FindAsync(reference, CancellationToken.None).GetAwaiter().GetResult().LastOrDefault()?.Path);
+        Func<string, string?> installed = reference => store.FindAsync(reference, CancellationToken.None).GetAwaiter().GetResult().LastOrDefault()?.Path;
+        Appliances = new ApplianceService(installed);
+        Interchange = new InterchangeService(installed);
         Host = new HostService(connector, Appliances);
         Packages = new PackageService(store, TimeProvider.System);
         Store = new StoreService(store);
@@ -41,6 +43,9 @@ public sealed class ApplianceServices
     public InstanceService Instances { get; }
 
     public AuthoringService Authoring { get; }
+
+    /// <summary>import (OVA/OVF) and export (OVA, RPM).</summary>
+    public InterchangeService Interchange { get; }
 
     public DemoService Demo { get; } = new();
 
