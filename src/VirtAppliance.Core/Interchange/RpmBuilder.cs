@@ -66,10 +66,16 @@ public static class RpmBuilder
         {
             await ExternalTool.RunAsync("rpmsign", [
                 "--addsign",
+                "--define", "__gpg /usr/bin/gpg",
                 "--define", $"_gpg_name {signer.Fingerprint}",
                 "--define", $"_gpg_path {home}",
                 "--define", $"_gpg_sign_cmd_extra_args {gpgArgs}",
                 rpm], "rpmsign could not sign with the key (is its passphrase right?)", cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(rpm); // an unsigned RPM must not be left where a signed one was asked for
+            throw;
         }
         finally
         {
