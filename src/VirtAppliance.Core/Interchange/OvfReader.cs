@@ -36,7 +36,7 @@ public static class OvfReader
         }
         catch (XmlException error)
         {
-            throw new DescriptorInvalidException(source, [new DescriptorProblem(Severity.Error, new SourceLocation(source, error.LineNumber, error.LinePosition),
+            throw new DescriptorInvalidException(source, [new DescriptorProblem(Severity.Error, new SourceLocation(source, Math.Max(1, error.LineNumber), Math.Max(1, error.LinePosition)),
                 $"not a readable OVF descriptor: {error.Message}", "an OVF descriptor is well-formed XML without a DTD, at most 4 MiB")]);
         }
         return new Parser(source).Parse(document);
