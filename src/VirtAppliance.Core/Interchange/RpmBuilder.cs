@@ -134,7 +134,7 @@ public static class RpmBuilder
     }
 
     /// <summary>
-    /// A Lua scriptlet that runs the CLI when it is installed in the (possibly chrooted) root. For %preun a failure
+    /// A Lua scriptlet that runs the CLI (rpm.execute: fork, exec, wait) when it is installed in the (possibly chrooted) root. For %preun a failure
     /// aborts the erase, except "not found" (exit 7: the store never registered it, so nothing can hold it).
     /// </summary>
     private static string Lua(RpmRequest request, string verb, bool refuse) => $$"""
@@ -143,15 +143,13 @@ public static class RpmBuilder
           {{(refuse ? "" : $"print(\"{request.Reference}: {CliPath} is not installed here; the store registers the appliance at its next run\")")}}
           return
         end
-        local pid = posix.fork()
-        if pid == 0 then
-          posix.exec(cli, "{{verb}}", "{{request.Reference}}", "--root", "{{request.StoreRoot}}")
-          posix._exit(127)
-        end
-        local _, _, status = posix.wait(pid)
+        -- rpm.execute returns true, or nil, a message and the raw wait status (exit code × 256)
+        local ok, _, status = rpm.execute(cli, "{{verb}}", "{{request.Reference}}", "--root", "{{request.StoreRoot}}")
+        local code = 0
+        if not ok then code = math.floor((status or 256) / 256) end
         {{(refuse
-            ? $"if status ~= 0 and status ~= 7 then error(\"{request.Reference} is in use (virt-appliance remove exit \" .. tostring(status) .. \"); undeploy its VMs first\", 0) end"
-            : $"if status ~= 0 then print(\"{request.Reference}: virt-appliance adopt exit \" .. tostring(status) .. \"; the store registers it at its next run\") end")}}
+            ? $"if code ~= 0 and code ~= 7 then error(\"{request.Reference}: virt-appliance remove refused (exit \" .. code .. \"); the erase is aborted: undeploy the VMs that use it first\", 0) end"
+            : $"if code ~= 0 then print(\"{request.Reference}: virt-appliance adopt exit \" .. code .. \"; the store registers it at its next run\") end")}}
         """;
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Replace("%", "%%", StringComparison.Ordinal);

@@ -263,7 +263,7 @@ public sealed class ApplianceStore
         if (!File.Exists(IndexPath))
             return [];
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
-        return await index.ListAppliancesAsync(null, cancellationToken).ConfigureAwait(false);
+        return [.. (await index.ListAppliancesAsync(null, cancellationToken).ConfigureAwait(false)).Select(Here)];
     }
 
     /// <summary>Finds NAME, NAME@VERSION or NAME@VERSION-RELEASE; with several matches the highest sorts last.</summary>
@@ -273,7 +273,7 @@ public sealed class ApplianceStore
         if (!File.Exists(IndexPath))
             return [];
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
-        return [.. (await index.ListAppliancesAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version))];
+        return [.. (await index.ListAppliancesAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version)).Select(Here)];
     }
 
     /// <summary>
@@ -385,6 +385,12 @@ public sealed class ApplianceStore
 
         return removed;
     }
+
+    /// <summary>
+    /// The row with its folder under this root: the recorded path is where the installing process saw it, which differs
+    /// when the store is reached through another path (an RPM's %post registered it inside a chroot, a moved root).
+    /// </summary>
+    private InstalledAppliance Here(InstalledAppliance appliance) => appliance with { Path = FolderOf(appliance.Name, appliance.Version, appliance.Release) };
 
     private string FolderOf(string name, string version, string release) => Path.Combine(AppliancesFolder, name, $"{version}-{release}");
 
