@@ -37,10 +37,12 @@ public static class OvfReader
         catch (XmlException error)
         {
             throw new DescriptorInvalidException(source, [new DescriptorProblem(Severity.Error, new SourceLocation(source, Math.Max(1, error.LineNumber), Math.Max(1, error.LinePosition)),
-                $"not a readable OVF descriptor: {error.Message}", "an OVF descriptor is well-formed XML without a DTD, at most 4 MiB")]);
+                $"not a readable OVF descriptor: {error.Message}", "an OVF descriptor is well-formed XML without a DTD, at most 4 MiB")]) { Hint = Hint };
         }
         return new Parser(source).Parse(document);
     }
+
+    private const string Hint = "the lines above say what is wrong in the OVF descriptor; fix it, or ask whoever made the package for a valid one";
 
     private sealed class Parser(string source)
     {
@@ -73,7 +75,7 @@ public static class OvfReader
                 notes.Add($"the package holds {systems.Count} virtual systems; only the first ('{Attribute(systems[0], "id")}') is imported ({string.Join(", ", systems.Skip(1).Select(s => Attribute(s, "id")))} are not)");
             var system = ReadSystem(systems[0], disks, DefaultConfiguration(root));
             if (problems.Any(p => p.Severity == Severity.Error))
-                throw new DescriptorInvalidException(source, problems);
+                throw new DescriptorInvalidException(source, problems) { Hint = Hint };
             return new OvfEnvelope(version, files, disks, system, [.. notes, .. problems.Select(p => p.ToString())]);
         }
 
@@ -361,7 +363,7 @@ public static class OvfReader
         private DescriptorInvalidException Invalid(XObject node, string message, string hint)
         {
             Error(Where(node), message, hint);
-            return new DescriptorInvalidException(source, problems);
+            return new DescriptorInvalidException(source, problems) { Hint = Hint };
         }
     }
 }

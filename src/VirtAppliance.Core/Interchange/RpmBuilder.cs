@@ -49,12 +49,12 @@ public static class RpmBuilder
 
     /// <summary>Signs an RPM in place with the OpenPGP secret key (armored), through rpmsign and a GnuPG home made for it.</summary>
     /// <returns>The key's fingerprint.</returns>
-    public static async Task<string> SignAsync(string rpm, string armoredSecretKey, string? passphrase, string keySource, string work, CancellationToken cancellationToken)
+    public static async Task<string> SignAsync(string rpm, string armoredSecretKey, string? passphrase, string keySource, CancellationToken cancellationToken)
     {
         // Read first: a public key, a wrong passphrase or a malformed file fails here with our message, not gpg's.
         var signer = PackageSigner.FromArmoredSecretKey(armoredSecretKey, passphrase, keySource);
-        var home = Path.Combine(work, "gnupg");
-        Directory.CreateDirectory(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // A short path: gpg-agent's socket lives in the home, and a socket path has at most 107 bytes.
+        var home = Directory.CreateTempSubdirectory("va-gpg-").FullName;
         var keyFile = Path.Combine(home, "key.asc");
         await File.WriteAllTextAsync(keyFile, armoredSecretKey, cancellationToken).ConfigureAwait(false);
         var passphraseFile = Path.Combine(home, "passphrase");
@@ -79,8 +79,9 @@ public static class RpmBuilder
         }
         finally
         {
-            // The agent the import started holds the key; stop it, the home goes with the work folder.
+            // The agent the import started holds the key: stop it, then remove the home and the key in it.
             await ExternalTool.RunUncheckedAsync("gpgconf", ["--homedir", home, "--kill", "gpg-agent"], cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            Directory.Delete(home, recursive: true);
         }
         return signer.Fingerprint;
     }

@@ -171,7 +171,7 @@ public sealed class InterchangeService(Func<string, string?> installed)
             if (key is not null)
             {
                 progress?.Report("signing (rpmsign)");
-                fingerprint = await RpmBuilder.SignAsync(rpm, key, passphrase, signingKeyPath!, work, cancellationToken).ConfigureAwait(false);
+                fingerprint = await RpmBuilder.SignAsync(rpm, key, passphrase, signingKeyPath!, cancellationToken).ConfigureAwait(false);
             }
             progress?.Report($"indexing {output} (createrepo_c)");
             await RpmBuilder.CreateRepositoryAsync(output, cancellationToken).ConfigureAwait(false);
