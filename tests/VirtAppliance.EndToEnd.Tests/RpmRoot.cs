@@ -17,6 +17,19 @@ internal sealed class RpmRoot : IDisposable
         Directory.CreateDirectory(Path);
         if (!withCli)
             return;
+        try
+        {
+            Build();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private void Build()
+    {
         foreach (var folder in new[] { "usr", "proc", "dev", "tmp", "opt/va", "etc" })
             Directory.CreateDirectory(System.IO.Path.Combine(Path, folder));
         foreach (var link in new[] { "bin", "lib", "lib64", "sbin" })
@@ -54,8 +67,11 @@ internal sealed class RpmRoot : IDisposable
 
     public void Dispose()
     {
+        var stillMounted = false;
         foreach (var mount in Enumerable.Reverse(mounts))
-            Core.Internal.ExternalTool.RunUncheckedAsync("umount", [mount]).GetAwaiter().GetResult();
-        work.Dispose();
+            stillMounted |= Core.Internal.ExternalTool.RunUncheckedAsync("umount", [mount]).GetAwaiter().GetResult().ExitCode != 0;
+        // Never delete through a mount that stayed: /dev and /proc are the host's own.
+        if (!stillMounted)
+            work.Dispose();
     }
 }
