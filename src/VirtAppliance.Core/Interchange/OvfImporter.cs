@@ -191,7 +191,7 @@ public static partial class OvfImporter
         }
         if (!property.UserConfigurable)
             notes.Add($"property '{property.Key}' is not user-configurable in the package; as a site parameter it can be set");
-        return parameter with { Default = value, Required = value is null };
+        return parameter with { Default = value, Required = property.ApplianceRequired ?? value is null };
     }
 
     private static long? Qualifier(string qualifiers, string name) =>

@@ -178,7 +178,8 @@ public static class OvfReader
                     Attribute(property, "password") == "true", Attribute(property, "userConfigurable") != "false",
                     Text(property.Elements().FirstOrDefault(e => e.Name.LocalName == "Label")),
                     Text(property.Elements().FirstOrDefault(e => e.Name.LocalName == "Description")),
-                    property.Attribute(XName.Get("type", OvfNames.Appliance))?.Value, Where(property));
+                    property.Attribute(XName.Get("type", OvfNames.Appliance))?.Value, Where(property),
+                    property.Attribute(XName.Get("required", OvfNames.Appliance))?.Value is { } required ? required == "true" : null);
             }
         }
 

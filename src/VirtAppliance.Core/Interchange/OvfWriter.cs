@@ -109,6 +109,7 @@ public static class OvfWriter
             parameter.Default is null ? null : new XAttribute(Ovf + "value", parameter.Default),
             parameter.Type == ParameterType.Password ? new XAttribute(Ovf + "password", "true") : null,
             new XAttribute(Va + "type", XmlNames.Of(parameter.Type)),
+            new XAttribute(Va + "required", parameter.Required ? "true" : "false"),
             parameter.Label is null ? null : new XElement(Ovf + "Label", parameter.Label),
             parameter.Description is null ? null : new XElement(Ovf + "Description", parameter.Description));
     }

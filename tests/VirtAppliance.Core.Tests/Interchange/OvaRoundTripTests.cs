@@ -48,6 +48,7 @@ public sealed class OvaRoundTripTests : IDisposable
                 <parameter name="http_port" type="port"><default>8080</default></parameter>
                 <parameter name="workers" type="int" min="1" max="64"><default>4</default></parameter>
                 <parameter name="debug" type="bool"><default>false</default></parameter>
+                <parameter name="motto" type="string"/>
                 <parameter name="mode" type="enum"><default>small</default><choice>small</choice><choice>large</choice></parameter>
                 <parameter name="db_password" type="password" required="true"/>
               </parameters>
@@ -126,8 +127,9 @@ public sealed class OvaRoundTripTests : IDisposable
         result.Boots[0].Drives.Select(d => d.Target).ShouldBe(["sda", "sdb", "sdc"]);
         result.Parameters.Select(p => (p.Name, p.Type, p.Default)).ShouldBe([
             ("greeting", ParameterType.String, "hi"), ("admin_email", ParameterType.Email, null), ("http_port", ParameterType.Port, "8080"),
-            ("workers", ParameterType.Int, "4"), ("debug", ParameterType.Bool, "false"), ("mode", ParameterType.Enum, "small"),
+            ("workers", ParameterType.Int, "4"), ("debug", ParameterType.Bool, "false"), ("motto", ParameterType.String, null), ("mode", ParameterType.Enum, "small"),
             ("db_password", ParameterType.Password, null)]);
+        result.Parameters.Where(p => p.Required).Select(p => p.Name).ShouldBe(["admin_email", "db_password"]);
         result.Parameters.Single(p => p.Name == "workers").Maximum.ShouldBe(64);
         result.Parameters.Single(p => p.Name == "mode").Choices.ShouldBe(["small", "large"]);
     }
