@@ -10,6 +10,8 @@ packages=(
   libxml2-utils
   busybox-static cpio e2fsprogs e2tools
   zstd xz-utils gnupg
+  # export --rpm: rpmbuild, rpmsign (rpm), yum/dnf repository metadata (createrepo-c)
+  rpm createrepo-c
   # xorriso makes config disks; genisoimage's isoinfo reads them back in the tests (a second implementation)
   xorriso genisoimage
   # the Debian cloud-init test guest (tests/fixtures/debian-cloud) is built with mmdebstrap

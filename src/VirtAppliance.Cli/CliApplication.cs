@@ -92,6 +92,9 @@ internal static class CliApplication
         root.Subcommands.Add(RepositoryCommands.Repo(globals, output));
         root.Subcommands.Add(RepositoryCommands.Remote(globals, output));
         root.Subcommands.Add(RepositoryCommands.Search(globals, output));
+        root.Subcommands.Add(InterchangeCommands.Import(globals, output));
+        root.Subcommands.Add(InterchangeCommands.Export(globals, output));
+        root.Subcommands.Add(InterchangeCommands.Adopt(globals, output));
         root.Subcommands.Add(InstanceCommands.Deploy(globals, output));
         root.Subcommands.Add(InstanceCommands.Vms(globals, output));
         root.Subcommands.Add(InstanceCommands.Start(globals, output));

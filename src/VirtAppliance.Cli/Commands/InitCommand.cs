@@ -134,7 +134,7 @@ internal static class InitCommand
         return request;
     }
 
-    private static void Render(CommandContext context, InitResult result)
+    internal static void Render(CommandContext context, InitResult result)
     {
         var descriptor = result.Descriptor;
         if (context.Json)

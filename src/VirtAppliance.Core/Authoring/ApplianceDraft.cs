@@ -13,6 +13,8 @@ public sealed record ApplianceDraft
 
     public string Version { get; init; } = "1.0";
 
+    public string? Release { get; init; }
+
     public string? Label { get; init; }
 
     public string? Description { get; init; }
@@ -25,6 +27,16 @@ public sealed record ApplianceDraft
     public IReadOnlyList<DraftDisk> Disks { get; init; } = [];
 
     public HealthCheck? Health { get; init; }
+
+    /// <summary>The site parameters the appliance declares.</summary>
+    public IReadOnlyList<SiteParameter> Parameters { get; init; } = [];
+
+    /// <summary>Config templates; their <see cref="ConfigTemplate.Source"/> names the source file, copied beside the disks.</summary>
+    public IReadOnlyList<ConfigTemplate> Templates { get; init; } = [];
+
+    public StatelessLayout? Stateless { get; init; }
+
+    public HostRequirements? Requirements { get; init; }
 
     /// <summary>What the source had that the appliance does not, one plain-language line each.</summary>
     public IReadOnlyList<string> NotCarried { get; init; } = [];

@@ -36,7 +36,7 @@ public static class ApplianceFolderWriter
             throw new ArgumentException("init converts to qcow2 or raw only", nameof(convert));
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         CheckTarget(target, force);
-        foreach (var source in draft.Disks.Select(disk => disk.Source).Append(draft.Boot.Os.Kernel).Append(draft.Boot.Os.Initrd).OfType<string>())
+        foreach (var source in draft.Disks.Select(disk => disk.Source).Append(draft.Boot.Os.Kernel).Append(draft.Boot.Os.Initrd).Concat(draft.Templates.Select(t => t.Source)).OfType<string>())
         {
             if (!File.Exists(source))
                 throw new NotFoundException($"{source}: no such file") { Hint = "check the path" };
@@ -49,7 +49,8 @@ public static class ApplianceFolderWriter
             plans.Add(await PlanAsync(disk, convert, names, cancellationToken).ConfigureAwait(false));
         var kernel = draft.Boot.Os.Kernel is { } kernelSource ? Unique(Path.GetFileName(kernelSource), names) : null;
         var initrd = draft.Boot.Os.Initrd is { } initrdSource ? Unique(Path.GetFileName(initrdSource), names) : null;
-        var descriptor = Describe(draft, plans, kernel, initrd);
+        var templates = draft.Templates.Select(template => Unique(Path.GetFileName(template.Source), names)).ToList();
+        var descriptor = Describe(draft, plans, kernel, initrd, templates);
         if (DescriptorValidator.Validate(descriptor, ValidationPurpose.Describe).Where(problem => problem.Severity == Severity.Error).ToList() is { Count: > 0 } problems)
             throw new DescriptorInvalidException($"{Path.Combine(target, ApplianceLocator.DescriptorFileName)} (not written)", problems)
             {
@@ -85,7 +86,7 @@ public static class ApplianceFolderWriter
                     plan.Disk.Target, plan.Info.VirtualSize, digest));
             }
             var files = new List<string>();
-            foreach (var (source, name) in new[] { (draft.Boot.Os.Kernel, kernel), (draft.Boot.Os.Initrd, initrd) })
+            foreach (var (source, name) in new[] { (draft.Boot.Os.Kernel, kernel), (draft.Boot.Os.Initrd, initrd) }.Concat(draft.Templates.Select((t, i) => ((string?)t.Source, (string?)templates[i]))))
             {
                 if (source is null || name is null)
                     continue;
@@ -169,10 +170,11 @@ public static class ApplianceFolderWriter
         return new DiskPlan(disk, id, file, format, sourceFormat, converted, info);
     }
 
-    private static ApplianceDescriptor Describe(ApplianceDraft draft, IReadOnlyList<DiskPlan> plans, string? kernel, string? initrd) => new()
+    private static ApplianceDescriptor Describe(ApplianceDraft draft, IReadOnlyList<DiskPlan> plans, string? kernel, string? initrd, IReadOnlyList<string> templates) => new()
     {
         Name = draft.Name,
         Version = draft.Version,
+        Release = draft.Release,
         Label = draft.Label,
         Description = draft.Description,
         Boots = [draft.Boot with
@@ -190,6 +192,10 @@ public static class ApplianceFolderWriter
             SizeMiB = plan.File is null ? Math.Max(1, (plan.Info.VirtualSize + MiB - 1) / MiB) : null,
         })],
         Health = draft.Health,
+        Parameters = draft.Parameters,
+        Templates = [.. draft.Templates.Select((template, index) => template with { Source = templates[index] })],
+        Stateless = draft.Stateless,
+        Requirements = draft.Requirements,
     };
 
     /// <summary>A disk's id: its file name without the extension, in the characters an id and a file name can safely have.</summary>

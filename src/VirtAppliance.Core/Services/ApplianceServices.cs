@@ -14,7 +14,9 @@ public sealed class ApplianceServices
     public ApplianceServices(string root, IHypervisorConnector connector, DeploymentSettings? deployment = null)
     {
         var store = new ApplianceStore(root, TimeProvider.System);
-        Appliances = new ApplianceService(reference => store.FindAsync(reference, CancellationToken.None).GetAwaiter().GetResult().LastOrDefault()?.Path);
+        Func<string, string?> installed = reference => store.FindAsync(reference, CancellationToken.None).GetAwaiter().GetResult().LastOrDefault()?.Path;
+        Appliances = new ApplianceService(installed);
+        Interchange = new InterchangeService(installed);
         Host = new HostService(connector, Appliances);
         Packages = new PackageService(store, TimeProvider.System);
         Store = new StoreService(store);
@@ -60,6 +62,9 @@ public sealed class ApplianceServices
     private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(15) };
 
     public RepositoryService Repositories { get; }
+
+    /// <summary>import (OVA/OVF) and export (OVA, RPM).</summary>
+    public InterchangeService Interchange { get; }
 
     public DemoService Demo { get; } = new();
 

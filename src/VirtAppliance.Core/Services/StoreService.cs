@@ -18,6 +18,9 @@ public sealed class StoreService(ApplianceStore store)
     /// <summary>Removes one installed version; refused while a VM runs it or keeps it as its rollback target.</summary>
     public Task<InstalledAppliance> RemoveAsync(string reference, CancellationToken cancellationToken) => store.RemoveAsync(reference, cancellationToken);
 
+    /// <summary>Registers an appliance folder a package manager put into the store (an RPM's %post); its files are checked against its kept manifest.</summary>
+    public Task<InstalledAppliance> AdoptAsync(string reference, CancellationToken cancellationToken) => store.AdoptAsync(reference, cancellationToken);
+
     /// <summary>Removes what interrupted commands left; returns how many leftovers went.</summary>
     public Task<int> CollectGarbageAsync(CancellationToken cancellationToken) => store.CollectGarbageAsync(cancellationToken);
 

@@ -267,13 +267,22 @@ public sealed class ApplianceStore
         return manifest;
     }
 
-    /// <summary>Every installed appliance version, sorted by name, version, release.</summary>
+    /// <summary>
+    /// Every installed appliance version, sorted by name, version, release. Complete folders that another tool put
+    /// into appliances/ (an RPM installed without the CLI in its root) are registered first; nothing is removed.
+    /// </summary>
     public async Task<IReadOnlyList<InstalledAppliance>> ListAsync(CancellationToken cancellationToken)
     {
+        if (await HasUnindexedFoldersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using var storeLock = await FileLock.AcquireAsync(LockPath, "the store", LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+            using var adopting = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+            await RecoverAsync(adopting, cancellationToken, discard: false).ConfigureAwait(false);
+        }
         if (!File.Exists(IndexPath))
             return [];
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
-        return await index.ListAppliancesAsync(null, cancellationToken).ConfigureAwait(false);
+        return [.. (await index.ListAppliancesAsync(null, cancellationToken).ConfigureAwait(false)).Select(Here)];
     }
 
     /// <summary>Finds NAME, NAME@VERSION or NAME@VERSION-RELEASE; with several matches the highest sorts last.</summary>
@@ -283,7 +292,7 @@ public sealed class ApplianceStore
         if (!File.Exists(IndexPath))
             return [];
         using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
-        return [.. (await index.ListAppliancesAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version))];
+        return [.. (await index.ListAppliancesAsync(name, cancellationToken).ConfigureAwait(false)).Where(a => Matches(a, version)).Select(Here)];
     }
 
     /// <summary>
@@ -329,6 +338,52 @@ public sealed class ApplianceStore
         return appliance;
     }
 
+    /// <summary>
+    /// Registers NAME@VERSION-RELEASE whose folder is already in appliances/ (put there by a package manager: the
+    /// %post of an RPM that <c>export --rpm</c> made). The folder must be complete, with its kept manifest, and every
+    /// file must match it; registering what is already registered changes nothing.
+    /// </summary>
+    /// <exception cref="NotFoundException">There is no such folder.</exception>
+    /// <exception cref="IntegrityException">The folder is not a complete appliance, or a file does not match the kept manifest.</exception>
+    public async Task<InstalledAppliance> AdoptAsync(string reference, CancellationToken cancellationToken)
+    {
+        var (name, versionRelease) = SplitReference(reference);
+        if (versionRelease is null || name.Contains('/', StringComparison.Ordinal) || versionRelease.Contains('/', StringComparison.Ordinal) || name.StartsWith('.'))
+            throw new ArgumentException($"'{reference}': adopt needs NAME@VERSION-RELEASE", nameof(reference));
+        EnsureLayout();
+        var folder = Path.Combine(AppliancesFolder, name, versionRelease);
+        if (!Directory.Exists(folder))
+            throw new NotFoundException($"{folder}: no such appliance folder") { Hint = "adopt registers a folder a package manager installed; install a .vapp with 'virt-appliance install'" };
+        using var storeLock = await FileLock.AcquireAsync(LockPath, "the store", LockTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        var known = (await index.ListAppliancesAsync(name, cancellationToken).ConfigureAwait(false)).FirstOrDefault(a => FolderOf(a.Name, a.Version, a.Release) == folder);
+        if (known is not null)
+            return known;
+        var adopted = await AdoptFolderAsync(folder, cancellationToken).ConfigureAwait(false)
+            ?? throw new IntegrityException($"{folder} is not a complete appliance (its {KeptManifestName}, descriptor and files must agree with its name)")
+            {
+                Hint = "reinstall the package that put it there",
+            };
+        await VerifyAsync(adopted, null, cancellationToken).ConfigureAwait(false);
+        await index.InsertApplianceAsync(adopted, cancellationToken).ConfigureAwait(false);
+        return adopted;
+    }
+
+    private async Task<bool> HasUnindexedFoldersAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(AppliancesFolder))
+            return false;
+        var folders = Directory.EnumerateDirectories(AppliancesFolder).SelectMany(Directory.EnumerateDirectories).ToList();
+        if (folders.Count == 0)
+            return false;
+        if (!File.Exists(IndexPath))
+            return true;
+        using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+        var known = (await index.ListAppliancesAsync(null, cancellationToken).ConfigureAwait(false))
+            .Select(a => FolderOf(a.Name, a.Version, a.Release)).ToHashSet(StringComparer.Ordinal);
+        return folders.Any(folder => !known.Contains(folder));
+    }
+
     /// <summary>Removes what crashed or failed commands left: staging folders and unindexed appliance folders.</summary>
     /// <returns>How many leftovers were removed.</returns>
     public async Task<int> CollectGarbageAsync(CancellationToken cancellationToken)
@@ -349,6 +404,12 @@ public sealed class ApplianceStore
 
         return removed;
     }
+
+    /// <summary>
+    /// The row with its folder under this root: the recorded path is where the installing process saw it, which differs
+    /// when the store is reached through another path (an RPM's %post registered it inside a chroot, a moved root).
+    /// </summary>
+    private InstalledAppliance Here(InstalledAppliance appliance) => appliance with { Path = FolderOf(appliance.Name, appliance.Version, appliance.Release) };
 
     private string FolderOf(string name, string version, string release) => Path.Combine(AppliancesFolder, name, $"{version}-{release}");
 
@@ -377,7 +438,7 @@ public sealed class ApplianceStore
     /// between the rename and the row, or a lost or replaced index.db): it is adopted again, never deleted. Anything
     /// else there is the remains of a crash and goes.
     /// </summary>
-    private async Task<int> RecoverAsync(StoreIndex index, CancellationToken cancellationToken)
+    private async Task<int> RecoverAsync(StoreIndex index, CancellationToken cancellationToken, bool discard = true)
     {
         // By name, not by recorded path: the root may be reached through another path than at install.
         var known = (await index.ListAppliancesAsync(null, cancellationToken).ConfigureAwait(false))
@@ -389,17 +450,19 @@ public sealed class ApplianceStore
             {
                 if (!known.Contains(versionFolder))
                 {
-                    if (await AdoptAsync(versionFolder, cancellationToken).ConfigureAwait(false) is { } adopted)
+                    if (await AdoptFolderAsync(versionFolder, cancellationToken).ConfigureAwait(false) is { } adopted)
                     {
                         await index.InsertApplianceAsync(adopted, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
+                    if (!discard)
+                        continue;
                     DiscardFolder(versionFolder);
                     removed++;
                 }
             }
 
-            if (!Directory.EnumerateFileSystemEntries(nameFolder).Any())
+            if (discard && !Directory.EnumerateFileSystemEntries(nameFolder).Any())
                 Directory.Delete(nameFolder);
         }
 
@@ -407,7 +470,7 @@ public sealed class ApplianceStore
     }
 
     /// <summary>The row of a complete appliance folder, from its kept manifest and descriptor; null when it is not one.</summary>
-    private async Task<InstalledAppliance?> AdoptAsync(string folder, CancellationToken cancellationToken)
+    private async Task<InstalledAppliance?> AdoptFolderAsync(string folder, CancellationToken cancellationToken)
     {
         try
         {
