@@ -12,6 +12,9 @@ public sealed class PackageWriterOptions
     /// <summary>Chunks compressed at once.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Makes a delta package against this base version (every file stored as delta-zstd) when set.</summary>
+    public DeltaBase? DeltaFrom { get; init; }
+
     /// <summary>Signs the manifest when set.</summary>
     public PackageSigner? Signer { get; init; }
 

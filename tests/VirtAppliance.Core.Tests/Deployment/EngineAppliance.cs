@@ -58,7 +58,7 @@ internal static class EngineAppliance
             </image>
             """, TestContext.Current.CancellationToken);
         var package = folder[$"engine-{version}.vapp"];
-        await new PackageService(store, TimeProvider.System).PackAsync(dir, package, null, null, null, TestContext.Current.CancellationToken);
+        await new PackageService(store, TimeProvider.System).PackAsync(dir, package, null, null, null, null, TestContext.Current.CancellationToken);
         return (await store.InstallAsync(package, new InstallOptions { AllowUnsigned = true }, null, TestContext.Current.CancellationToken)).Appliance;
     }
 }
