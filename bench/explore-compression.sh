@@ -9,6 +9,7 @@
 #     with and without long-distance matching inside each record;
 #   - how many 4 KiB blocks are identical within the disk (deduplication), and what the
 #     deduplicated stream compresses to.
+# PARTS="streams records dedup" (the default) chooses what to run.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 inputs=${BENCH_INPUTS:-/var/tmp/va-bench-inputs}
@@ -75,6 +76,8 @@ measure() {
 
 dense=$work/dense.bin
 printf 'dense\t%s\t-\n' "$(stat -c %s "$dense")" | tee -a "$out"
+parts=${PARTS:-streams records dedup}
+if [[ $parts == *streams* ]]; then
 measure "stream xz -6 -T2" - -- xz -6 -T2 -c "$dense"
 for level in 1 2 3 4 5 6 7 8 9; do
   measure "stream zstd -$level -T2" - -- zstd -q -c -T2 -"$level" "$dense"
@@ -82,8 +85,10 @@ for level in 1 2 3 4 5 6 7 8 9; do
   measure "stream zstd -$level -T2 --long=30" - -- zstd -q -c -T2 -"$level" --long=30 "$dense"
 done
 measure "stream zstd -19 -T2 --long=27" - -- zstd -q -c -T2 -19 --long=27 "$dense"
+fi
 
 # Independent records of R MiB, two at a time (one a core), as the package encoder does.
+if [[ $parts == *records* ]]; then
 for record in 8 16 32 64; do
   rm -rf "$work/split"
   mkdir "$work/split"
@@ -95,12 +100,15 @@ for record in 8 16 32 64; do
   done
 done
 rm -rf "$work/split"
+fi
 
 # Deduplicated 4 KiB blocks (a second reference to a block costs a few bytes of index).
 dedup=$work/dedup.bin
 printf 'dedup 4 KiB\t%s\t-\n' "$(stat -c %s "$dedup")" | tee -a "$out"
+if [[ $parts == *dedup* ]]; then
 measure "dedup stream zstd -3 -T2" - -- zstd -q -c -T2 -3 "$dedup"
 measure "dedup stream zstd -3 -T2 --long=27" - -- zstd -q -c -T2 -3 --long=27 "$dedup"
+fi
 
 echo
 column -t -s $'\t' "$out"

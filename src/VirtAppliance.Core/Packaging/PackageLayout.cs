@@ -63,7 +63,7 @@ internal static class PackageLayout
     public const int RunBlockLength = 4096;
 
     public const int MaxRunsPerRecord = MaxRecordLength / RunBlockLength;
-    public const int DefaultChunkLength = 8 << 20;
+    public const int DefaultChunkLength = 16 << 20;
 
     // Delta-zstd stream (delta packages): header, records, end record, like sparse-zstd, but a
     // record's entries are ops: new data from the record's stored bytes, or a copy from the base file.

@@ -236,7 +236,7 @@ public static class PackageWriter
             return new PackageEntry(file.RelativePath, file.Role, file.Format, length, length, PackageEncoding.Identity, digest, digest);
         }
 
-        using var encoder = new SparseZstdEncoder(options.CompressionLevel, options.ChunkLength, options.Threads);
+        using var encoder = new SparseZstdEncoder(options.CompressionLevel, options.ChunkLength, options.Threads, options.LongDistanceMatching);
         var encoded = await encoder.EncodeAsync(handle, length, output, progress, cancellationToken).ConfigureAwait(false);
         return new PackageEntry(file.RelativePath, file.Role, file.Format, length, encoded.StoredLength, PackageEncoding.SparseZstd,
             Convert.ToHexStringLower(encoded.StoredDigest), Convert.ToHexStringLower(encoded.ContentDigest));

@@ -15,10 +15,11 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
     /// <param name="signingKeyPath">An armored OpenPGP secret key to sign with, or null.</param>
     /// <param name="passphrase">The key's passphrase, or null.</param>
     /// <param name="deltaFrom">Make a delta package against this base: an older full .vapp, or an installed NAME@VERSION; null for a full package.</param>
+    /// <param name="compression">How hard to compress (the format is the same either way).</param>
     /// <param name="progress">Receives the file at work and its bytes done.</param>
     /// <param name="cancellationToken">Stops the work; nothing is written.</param>
     public async Task<(Manifest Manifest, string Output)> PackAsync(
-        string appliance, string? output, string? signingKeyPath, string? passphrase, string? deltaFrom,
+        string appliance, string? output, string? signingKeyPath, string? passphrase, string? deltaFrom, PackageCompression compression,
         IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
     {
         var loaded = ApplianceLocator.Load(appliance, ValidationPurpose.Use);
@@ -39,7 +40,7 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
             if (deltaFrom is not null)
                 (deltaBase, extractedBase) = await LoadDeltaBaseAsync(deltaFrom, target, cancellationToken).ConfigureAwait(false);
             var manifest = await PackageWriter.CreateAsync(descriptor.BaseDirectory!, PackageFiles.FromDescriptor(descriptor), target,
-                new PackageWriterOptions { Signer = signer, TimeProvider = timeProvider, DeltaFrom = deltaBase },
+                new PackageWriterOptions { Signer = signer, TimeProvider = timeProvider, DeltaFrom = deltaBase, CompressionLevel = PackageWriterOptions.LevelOf(compression) },
                 progress, cancellationToken).ConfigureAwait(false);
             return (manifest, target);
         }

@@ -77,9 +77,9 @@ public class DeltaPackageTests
         var source2 = CreateVersion2(folder);
         var full2 = folder["tiny-2.0-1.vapp"];
         var service = new PackageService(new ApplianceStore(folder["unused-root"]), TimeProvider.System);
-        await service.PackAsync(source2, full2, null, null, null, null, Ct);
+        await service.PackAsync(source2, full2, null, null, null, PackageCompression.Default, null, Ct);
         var delta = folder["tiny-1.0-to-2.0.vapp"];
-        await service.PackAsync(source2, delta, null, null, full1, null, Ct);
+        await service.PackAsync(source2, delta, null, null, full1, PackageCompression.Default, null, Ct);
         return (full1, full2, delta, source2);
     }
 
@@ -281,7 +281,7 @@ public class DeltaPackageTests
 
         // When
         var error = await Should.ThrowAsync<InvalidInputException>(() =>
-            new PackageService(new ApplianceStore(folder["unused-root"]), TimeProvider.System).PackAsync(source2, folder["x.vapp"], null, null, delta, null, Ct));
+            new PackageService(new ApplianceStore(folder["unused-root"]), TimeProvider.System).PackAsync(source2, folder["x.vapp"], null, null, delta, PackageCompression.Default, null, Ct));
 
         // Then
         error.Message.ShouldContain("a delta package");
