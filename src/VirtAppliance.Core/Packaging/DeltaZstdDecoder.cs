@@ -139,7 +139,7 @@ internal sealed class DeltaZstdDecoder(long expectedLength, long baseLength, Saf
             if (output is null)
                 return (structure, pieces, end, data + storedLength);
             if (data > 0)
-                raw = Decompress(ops[0].Offset, data, stored, storedLength);
+                raw = Decompress(ops, data, stored, storedLength);
             var position = 0;
             foreach (var op in ops)
             {
@@ -216,14 +216,16 @@ internal sealed class DeltaZstdDecoder(long expectedLength, long baseLength, Saf
         }
     }
 
-    private static byte[] Decompress(long offset, int raw, byte[] stored, int storedLength)
+    private byte[] Decompress(DeltaZstdEncoder.Op[] ops, int raw, byte[] stored, int storedLength)
     {
         if (storedLength == raw)
             return stored;
+        var offset = ops[0].Offset;
         var data = ArrayPool<byte>.Shared.Rent(raw);
         try
         {
-            using var decompressor = new Decompressor();
+            using var options = baseFile is null ? new DecompressionOptions() : new DecompressionOptions(DeltaZstdEncoder.BaseDictionary(baseFile, ops, raw));
+            using var decompressor = new Decompressor(options);
             int written;
             try
             {

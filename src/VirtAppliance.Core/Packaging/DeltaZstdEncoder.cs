@@ -41,12 +41,12 @@ internal sealed class DeltaZstdEncoder(int level, int threads)
 
         await WriteStructureAsync(header).ConfigureAwait(false);
         var pending = new Queue<Task<(List<Op> Ops, byte[] Stored, int StoredLength, byte[] Pieces)>>();
-        using var options = new CompressionOptions(level);
+        using var baseHandle = baseFile is null ? null : File.OpenHandle(baseFile, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {
             foreach (var ops in records)
             {
-                pending.Enqueue(Task.Run(() => Compress(handle, ops, options), cancellationToken));
+                pending.Enqueue(Task.Run(() => Compress(handle, baseHandle, ops, level), cancellationToken));
                 while (pending.Count >= Math.Max(2, threads * 2))
                     await WriteRecordAsync(await pending.Dequeue().ConfigureAwait(false)).ConfigureAwait(false);
             }
@@ -143,8 +143,13 @@ internal sealed class DeltaZstdEncoder(int level, int threads)
         return records;
     }
 
-    /// <summary>On a pool thread: reads a record's new data and compresses it (or keeps it as it is when that is not smaller).</summary>
-    private static (List<Op> Ops, byte[] Stored, int StoredLength, byte[] Pieces) Compress(SafeFileHandle handle, List<Op> ops, CompressionOptions options)
+    /// <summary>
+    /// On a pool thread: reads a record's new data and compresses it (or keeps it as it is when that is
+    /// not smaller). With a base file, the dictionary is the base's bytes at the same offsets
+    /// (<see cref="BaseDictionary"/>): a block changed in place compresses against its old self, as
+    /// zstd --patch-from would find it.
+    /// </summary>
+    private static (List<Op> Ops, byte[] Stored, int StoredLength, byte[] Pieces) Compress(SafeFileHandle handle, SafeFileHandle? baseHandle, List<Op> ops, int level)
     {
         var total = ops.Where(op => op.Source == DeltaDataSource).Sum(op => op.Length);
         if (total == 0)
@@ -164,6 +169,7 @@ internal sealed class DeltaZstdEncoder(int level, int threads)
                 at += op.Length;
             }
 
+            using var options = baseHandle is null ? new CompressionOptions(level) : new CompressionOptions(BaseDictionary(baseHandle, ops, total), level);
             using var compressor = new Compressor(options);
             var compressed = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(total));
             var length = compressor.Wrap(raw.AsSpan(0, total), compressed);
@@ -182,6 +188,27 @@ internal sealed class DeltaZstdEncoder(int level, int threads)
             if (raw is not null)
                 ArrayPool<byte>.Shared.Return(raw);
         }
+    }
+
+    /// <summary>The zstd dictionary of a record's data: the base file's bytes at the offsets of its data ops, in order (zeros past the base's end).</summary>
+    internal static byte[] BaseDictionary(SafeFileHandle baseHandle, IEnumerable<Op> ops, int total)
+    {
+        var dictionary = new byte[total];
+        var baseLength = RandomAccess.GetLength(baseHandle);
+        var at = 0;
+        foreach (var op in ops.Where(op => op.Source == DeltaDataSource))
+        {
+            var available = (int)Math.Clamp(baseLength - op.Offset, 0, op.Length);
+            for (var done = 0; done < available;)
+            {
+                var n = RandomAccess.Read(baseHandle, dictionary.AsSpan(at + done, available - done), op.Offset + done);
+                done += n > 0 ? n : throw new IOException($"the base file shrank while it was read (at byte {op.Offset + done})");
+            }
+
+            at += op.Length;
+        }
+
+        return dictionary;
     }
 
     internal readonly record struct Op(long Offset, int Length, ulong Source);

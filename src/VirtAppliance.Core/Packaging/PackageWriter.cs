@@ -212,7 +212,7 @@ public static class PackageWriter
             // Every file of a delta package is a delta against the base's file of the same path (all new data when there is none).
             var baseEntry = deltaFrom.Manifest.Files.Skip(1).FirstOrDefault(f => f.Path == file.RelativePath);
             var baseFile = baseEntry is null ? null : new PackageBaseFile(baseEntry.Path, baseEntry.Size, baseEntry.ContentDigest);
-            var delta = await new DeltaZstdEncoder(options.CompressionLevel, options.Threads)
+            var delta = await new DeltaZstdEncoder(options.DeltaCompressionLevel, options.Threads)
                 .EncodeAsync(source, baseEntry is null ? null : Path.Combine(deltaFrom.Directory, baseEntry.Path), output, progress, cancellationToken).ConfigureAwait(false);
             return new PackageEntry(file.RelativePath, file.Role, file.Format, length, delta.StoredLength, PackageEncoding.DeltaZstd,
                 Convert.ToHexStringLower(delta.StoredDigest), Convert.ToHexStringLower(delta.ContentDigest), baseFile);

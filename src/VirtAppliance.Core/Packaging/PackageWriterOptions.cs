@@ -18,6 +18,18 @@ public sealed class PackageWriterOptions
     /// </summary>
     public bool LongDistanceMatching { get; init; } = true;
 
+    /// <summary>
+    /// zstd level for the new data of a delta package's files. New data is a few percent of a disk, so a
+    /// slower level costs little time: 9 measured 8 % smaller than 3 on the bench update (bench/RESULTS.md).
+    /// </summary>
+    public int DeltaCompressionLevel { get; init; } = DefaultDeltaCompressionLevel;
+
+    /// <summary>The level of <see cref="PackageCompression.Default"/> for a delta's new data.</summary>
+    public const int DefaultDeltaCompressionLevel = 9;
+
+    /// <summary>The zstd level of a <see cref="PackageCompression"/> choice for a delta's new data.</summary>
+    public static int DeltaLevelOf(PackageCompression compression) => compression == PackageCompression.Max ? MaxCompressionLevel : DefaultDeltaCompressionLevel;
+
     /// <summary>The zstd level of a <see cref="PackageCompression"/> choice.</summary>
     public static int LevelOf(PackageCompression compression) => compression switch
     {

@@ -40,7 +40,8 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
             if (deltaFrom is not null)
                 (deltaBase, extractedBase) = await LoadDeltaBaseAsync(deltaFrom, target, cancellationToken).ConfigureAwait(false);
             var manifest = await PackageWriter.CreateAsync(descriptor.BaseDirectory!, PackageFiles.FromDescriptor(descriptor), target,
-                new PackageWriterOptions { Signer = signer, TimeProvider = timeProvider, DeltaFrom = deltaBase, CompressionLevel = PackageWriterOptions.LevelOf(compression) },
+                new PackageWriterOptions { Signer = signer, TimeProvider = timeProvider, DeltaFrom = deltaBase, CompressionLevel = PackageWriterOptions.LevelOf(compression),
+                    DeltaCompressionLevel = PackageWriterOptions.DeltaLevelOf(compression) },
                 progress, cancellationToken).ConfigureAwait(false);
             return (manifest, target);
         }
