@@ -10,6 +10,8 @@ packages=(
   libxml2-utils
   busybox-static cpio e2fsprogs e2tools
   zstd xz-utils gnupg
+  # make bench: delta packages against xdelta3 (issue 16)
+  xdelta3
   # xorriso makes config disks; genisoimage's isoinfo reads them back in the tests (a second implementation)
   xorriso genisoimage
   # the Debian cloud-init test guest (tests/fixtures/debian-cloud) is built with mmdebstrap
