@@ -2,8 +2,12 @@
 # `make bench`: packs three disks with virt-appliance's package format and with the standard
 # tools, side by side, and prints bytes, wall time and peak memory (maximum resident set size).
 #   system: 4 GiB sparse raw ext4 with ~700 MB of Debian   data: 256 MiB random   empty: 20 GiB fresh ext4
+#   update: the system disk's next version (a few Debian packages added and upgraded): delta packages
+#           against zstd --patch-from and xdelta3 and the full package (issue 16)
 # Inputs are built once and cached in $BENCH_INPUTS (default /var/tmp/va-bench-inputs).
 # Page cache is warm for every tool alike; each figure is the median of $BENCH_REPEAT runs (5; xz and sha256sum of a disk run once).
+# On a loaded machine: BENCH_DISKS="system" (default "system data empty"), BENCH_SLOW=0 leaves out the
+# zstd -19 rows (pack --compression max, tar | zstd -19 --long: minutes each), BENCH_DEPLOY=0 the deploy benchmark.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 inputs=${BENCH_INPUTS:-/var/tmp/va-bench-inputs}
@@ -11,7 +15,7 @@ work=${BENCH_WORK:-/var/tmp/va-bench-work}
 export BENCH_INPUTS=$inputs
 
 "$here/inputs.sh"
-for tool in zstd xz qemu-img sha256sum tar /usr/bin/time; do
+for tool in zstd xz xdelta3 qemu-img sha256sum tar /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/prereqs.sh installs it)" >&2; exit 1; }
 done
 
@@ -22,9 +26,9 @@ chmod 0755 "$work"
 va=("$here/../virt-appliance")
 "${va[@]}" --version >/dev/null
 
-# descriptor NAME FILE FORMAT: a minimal valid appliance.xml for one disk
+# descriptor NAME FILE FORMAT [VERSION]: a minimal valid appliance.xml for one disk
 descriptor() {
-  printf '<image>\n  <name version="1" release="1">%s</name>\n  <domain>\n    <boot type="hvm">\n      <guest><arch>x86_64</arch></guest>\n      <os><loader dev="hd"/></os>\n      <drive disk="%s" target="hda"/>\n    </boot>\n    <devices><vcpu>1</vcpu><memory>262144</memory></devices>\n  </domain>\n  <storage><disk file="%s" format="%s"/></storage>\n</image>\n' "$1" "$2" "$2" "$3"
+  printf '<image>\n  <name version="%s" release="1">%s</name>\n  <domain>\n    <boot type="hvm">\n      <guest><arch>x86_64</arch></guest>\n      <os><loader dev="hd"/></os>\n      <drive disk="%s" target="hda"/>\n    </boot>\n    <devices><vcpu>1</vcpu><memory>262144</memory></devices>\n  </domain>\n  <storage><disk file="%s" format="%s"/></storage>\n</image>\n' "${4:-1}" "$1" "$2" "$2" "$3"
 }
 repeat=${BENCH_REPEAT:-5}
 
@@ -55,7 +59,7 @@ measure() {
   printf 'bench: %-6s %-16s %-14s %12s bytes %6s s (runs: %s) %5s MiB\n' "$disk" "$tool" "$op" "$bytes" "$wall" "${walls[*]}" "$((rss_max / 1024))" >&2
 }
 
-for disk in system data empty; do
+for disk in ${BENCH_DISKS:-system data empty}; do
   input=$inputs/$disk.img
   app=$work/app-$disk
   mkdir -p "$app"
@@ -72,6 +76,17 @@ for disk in system data empty; do
   cmp "$input" "$installed"
   measure "$disk" sha256sum "of .vapp" - - -- sha256sum "$work/$disk.vapp"
   REPEAT=1 measure "$disk" sha256sum "of the disk" - - -- sha256sum "$input"
+
+  if [[ $disk == system && ${BENCH_SLOW:-1} != 0 ]]; then
+    # pack --compression max (zstd -19 in the same records) against zstd -19 --long: minutes per run, once
+    REPEAT=1 PREP="rm -f '$work/$disk-max.vapp'" measure "$disk" virt-appliance-max pack "$work/$disk-max.vapp" - -- "${va[@]}" pack --compression max "$app" -o "$work/$disk-max.vapp"
+    REPEAT=3 PREP="chmod -R u+w '$work/store' 2>/dev/null; rm -rf '$work/store'" measure "$disk" virt-appliance-max install - "$installed" -- "${va[@]}" install --allow-unsigned --root "$work/store" "$work/$disk-max.vapp"
+    cmp "$input" "$installed"
+    rm -f "$work/$disk-max.vapp"
+    REPEAT=1 PREP="rm -f '$work/$disk.tar.zst'" measure "$disk" "tar|zstd-19-long" pack "$work/$disk.tar.zst" - -- bash -c "tar -S -cf - -C '$app' '$disk.img' | zstd -T0 -19 --long=27 -q -o '$work/$disk.tar.zst'"
+    REPEAT=3 PREP="rm -rf '$work/zst-$disk'; mkdir -p '$work/zst-$disk'" measure "$disk" "tar|zstd-19-long" restore - "$work/zst-$disk/$disk.img" -- bash -c "zstd -dc --long=27 '$work/$disk.tar.zst' | tar -S -xf - -C '$work/zst-$disk'"
+    rm -rf "$work/zst-$disk" "$work/$disk.tar.zst"
+  fi
 
   # tar --sparse | zstd -T0 -3; restore, and restore + sync (what install guarantees: the data is on disk)
   PREP="rm -f '$work/$disk.tar.zst'" measure "$disk" "tar|zstd-3" pack "$work/$disk.tar.zst" - -- bash -c "tar -S -cf - -C '$app' '$disk.img' | zstd -T0 -3 -q -o '$work/$disk.tar.zst'"
@@ -106,6 +121,48 @@ cmp "$app/system.qcow2" "$work/store/appliances/bench-qcow2/1-1/system.qcow2"
 chmod -R u+w "$work/store"
 rm -rf "$app" "$work/store"
 
+# Delta packages: version 2 of the system disk (inputs.sh: a few Debian packages added and upgraded in a
+# copy) against version 1, as a delta package, zstd --patch-from and xdelta3, and as a full package.
+# Installs go into a store that holds version 1 (a copy of a prepared one, not timed).
+update=$work/app-update
+mkdir -p "$work/app-v1" "$update"
+ln "$inputs/system.img" "$work/app-v1/system.img"
+ln "$inputs/system-v2.img" "$update/system.img"
+descriptor bench-update system.img raw 1 >"$work/app-v1/appliance.xml"
+descriptor bench-update system.img raw 2 >"$update/appliance.xml"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' update input - "$(stat -c %s "$inputs/system-v2.img")" - - "$(( $(stat -c %b "$inputs/system-v2.img") * 512 / 1048576 ))" >>"$results"
+"${va[@]}" pack "$work/app-v1" -o "$work/update-1.vapp" >/dev/null
+"${va[@]}" install --allow-unsigned --root "$work/store-v1" "$work/update-1.vapp" >/dev/null
+installed=$work/store/appliances/bench-update/2-1/system.img
+fresh="chmod -R u+w '$work/store' 2>/dev/null; rm -rf '$work/store'; cp -a '$work/store-v1' '$work/store'"
+PREP="rm -f '$work/update-2.vapp'" measure update virt-appliance-full pack "$work/update-2.vapp" - -- "${va[@]}" pack "$update" -o "$work/update-2.vapp"
+PREP="$fresh" measure update virt-appliance-full install - "$installed" -- "${va[@]}" install --allow-unsigned --root "$work/store" "$work/update-2.vapp"
+cmp "$inputs/system-v2.img" "$installed"
+PREP="rm -f '$work/update-delta.vapp'" measure update virt-appliance-delta pack "$work/update-delta.vapp" - -- "${va[@]}" pack "$update" --delta-from "$work/update-1.vapp" -o "$work/update-delta.vapp"
+PREP="rm -f '$work/update-delta-store.vapp'" measure update virt-appliance-delta "pack from store" "$work/update-delta-store.vapp" - -- "${va[@]}" pack "$update" --delta-from bench-update@1 --root "$work/store-v1" -o "$work/update-delta-store.vapp"
+PREP="$fresh" measure update virt-appliance-delta install - "$installed" -- "${va[@]}" install --allow-unsigned --root "$work/store" "$work/update-delta.vapp"
+cmp "$inputs/system-v2.img" "$installed"
+"${va[@]}" verify --root "$work/store" bench-update@2 >/dev/null
+# zstd --patch-from handles files up to 2 GB ("Can't handle files larger than 2 GB"): the 4 GiB images go
+# through it in three pieces of at most 2000 MiB (cut sparse, not timed), each patched against the same
+# piece of version 1; the figures are the sum (bytes of the three patches, wall of the three runs).
+for i in 0 1 2; do
+  for v in system system-v2; do
+    dd if="$inputs/$v.img" of="$work/$v.piece$i" bs=1M skip=$((i * 2000)) count=2000 conv=sparse status=none
+  done
+done
+patch_from="for i in 0 1 2; do zstd -q -f -T0 --patch-from='$work/system.piece'\$i '$work/system-v2.piece'\$i -o '$work/update.zst'\$i || exit 1; done; cat '$work'/update.zst[012] >'$work/update.zst'"
+PREP="rm -f '$work'/update.zst*" measure update "zstd --patch-from" pack "$work/update.zst" - -- bash -c "$patch_from"
+unpatch="for i in 0 1 2; do zstd -q -d -f --long=31 --patch-from='$work/system.piece'\$i '$work/update.zst'\$i -o '$work/update.restored'\$i || exit 1; done"
+PREP="rm -f '$work'/update.restored*" measure update "zstd --patch-from" restore - "$work/update.restored0" -- bash -c "$unpatch"
+for i in 0 1 2; do cmp "$work/system-v2.piece$i" "$work/update.restored$i"; done
+rm -f "$work"/system.piece* "$work"/system-v2.piece* "$work"/update.restored* "$work"/update.zst*
+REPEAT=1 PREP="rm -f '$work/update.xd3'" measure update xdelta3 pack "$work/update.xd3" - -- xdelta3 -e -f -B 1073741824 -s "$inputs/system.img" "$inputs/system-v2.img" "$work/update.xd3"
+REPEAT=1 PREP="rm -f '$work/update.restored'" measure update xdelta3 restore - "$work/update.restored" -- xdelta3 -d -f -B 1073741824 -s "$inputs/system.img" "$work/update.xd3" "$work/update.restored"
+cmp "$inputs/system-v2.img" "$work/update.restored"
+chmod -R u+w "$work/store" "$work/store-v1"
+rm -rf "$work/store" "$work/store-v1" "$work/app-v1" "$update" "$work"/update*
+
 echo
 column -t -s $'\t' "$results"
 echo "(results: $results; allocated = bytes on disk of the input or of the restored disk)"
@@ -125,4 +182,21 @@ awk -F'\t' '
     for (i = 1; i <= 3; i++) { d = order[i]; if (!(d in vb)) continue
       printf "%-7s %12.4f %11.2f %15.2f %20.2f %22s\n", d, vb[d] / tb[d], vp[d] / tp[d], vi[d] / tr[d], vi[d] / ts[d], (sh[d] > 0 ? sprintf("%.2f", vv[d] / sh[d]) : "-") }
   }' "$results"
-"$here/deploy.sh"
+echo
+# Issue 16's goals: system-disk size against xz -6, deltas against zstd --patch-from and the full package.
+awk -F'\t' '
+  $1 == "system" && $2 == "virt-appliance"      && $3 == "pack"    { vb = $4; vp = $5 }
+  $1 == "system" && $2 == "virt-appliance-max"  && $3 == "pack"    { mb = $4; mp = $5 }
+  $1 == "system" && $2 == "tar|xz-6"            && $3 == "pack"    { xb = $4 }
+  $1 == "system" && $2 == "tar|zstd-3"          && $3 == "pack"    { zp = $5 }
+  $1 == "update" && $2 == "virt-appliance-full"  && $3 == "pack"    { fb = $4 }
+  $1 == "update" && $2 == "virt-appliance-full"  && $3 == "install" { fi = $5 }
+  $1 == "update" && $2 == "virt-appliance-delta" && $3 == "pack"    { db = $4 }
+  $1 == "update" && $2 == "virt-appliance-delta" && $3 == "install" { di = $5 }
+  $1 == "update" && $2 == "zstd --patch-from"    && $3 == "pack"    { pb = $4 }
+  END {
+    if (xb > 0 && zp > 0) printf "system: bytes / xz -6 %.3f (goal <= 1.1), pack / tar|zstd -3 %.2f (goal <= 1.0)\n", vb / xb, vp / zp
+    if (xb > 0 && zp > 0 && mb > 0) printf "system --compression max: bytes / xz -6 %.3f, pack / tar|zstd -3 %.1f\n", mb / xb, mp / zp
+    if (pb > 0 && fb > 0 && fi > 0) printf "update: delta / zstd --patch-from %.3f (goal <= 1.2), delta / full package %.4f (goal <= 0.05), delta install / full install %.2f (goal <= 1.0)\n", db / pb, db / fb, di / fi
+  }' "$results"
+if [[ ${BENCH_DEPLOY:-1} != 0 ]]; then "$here/deploy.sh"; fi

@@ -12,6 +12,8 @@ packages=(
   zstd xz-utils gnupg
   # export --rpm: rpmbuild, rpmsign (rpm), yum/dnf repository metadata (createrepo-c)
   rpm createrepo-c
+  # make bench: delta packages against xdelta3 (issue 16)
+  xdelta3
   # xorriso makes config disks; genisoimage's isoinfo reads them back in the tests (a second implementation)
   xorriso genisoimage
   # the Debian cloud-init test guest (tests/fixtures/debian-cloud) is built with mmdebstrap

@@ -16,22 +16,40 @@ internal static class PackageCommands
         var appliance = new Argument<string>("DIR") { Description = "The appliance folder (appliance.xml and its files) or its descriptor" };
         var target = new Option<string?>("--output", "-o") { Description = "The package to write (default NAME-VERSION-RELEASE.vapp here)", HelpName = "FILE" };
         var signKey = new Option<string?>("--sign-key") { Description = $"Sign with this armored OpenPGP secret key (passphrase from ${PassphraseVariable})", HelpName = "KEY.asc" };
+        var deltaFrom = new Option<string?>("--delta-from")
+        {
+            Description = "Write a delta package: only what changed since this base (an older full .vapp, or an installed NAME@VERSION); installing it needs the base installed",
+            HelpName = "OLD.vapp|NAME@VERSION",
+        };
+        var compression = new Option<string>("--compression")
+        {
+            Description = "default: zstd -3 with long-distance matching, about as fast as zstd -3; max: zstd -19, smaller, many times slower to pack, as fast to install",
+            HelpName = "default|max",
+            DefaultValueFactory = _ => "default",
+        };
+        compression.AcceptOnlyFromAmong("default", "max");
         var command = new Command("pack", """
             Pack an appliance folder into one .vapp file: descriptor first, then a manifest with the
             SHA-256 of every file, its signature, then the disks, sparse-aware and zstd-compressed.
+            With --delta-from, a delta package holds only what changed since the base version
+            (content-defined chunks the base does not have); 'install' turns it into exactly the
+            full version when the base is installed.
 
             Examples:
               virt-appliance pack ./my-appliance
               virt-appliance pack ./my-appliance -o my-appliance.vapp --sign-key supplier-secret.asc
+              virt-appliance pack ./my-appliance --compression max
+              virt-appliance pack ./my-appliance-2 --delta-from my-appliance-1-1.vapp -o my-appliance-1-to-2.vapp
             """)
         {
-            appliance, target, signKey,
+            appliance, target, signKey, deltaFrom, compression,
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
             var (manifest, written) = await ProgressDisplay.RunAsync(context.Output, context.Json, "packing",
                 progress => context.Services.Packages.PackAsync(context.Get(appliance), context.Get(target), context.Get(signKey),
-                    Environment.GetEnvironmentVariable(PassphraseVariable), progress, cancellationToken)).ConfigureAwait(false);
+                    Environment.GetEnvironmentVariable(PassphraseVariable), context.Get(deltaFrom),
+                    context.Get(compression) == "max" ? PackageCompression.Max : PackageCompression.Default, progress, cancellationToken)).ConfigureAwait(false);
             var bytes = new FileInfo(written).Length;
             if (context.Json)
                 context.Output.Json(new { Package = written, Bytes = bytes, Digest = manifest.Sha256, Signed = context.Get(signKey) is not null, Files = manifest.Files });

@@ -94,6 +94,12 @@ internal sealed class ContentHash : IDisposable
     public static async Task<byte[]> ComputeFileAsync(string path, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        return await ComputeAsync(handle, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The content digest of an open file, as <see cref="ComputeFileAsync"/>.</summary>
+    public static async Task<byte[]> ComputeAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, CancellationToken cancellationToken)
+    {
         var length = RandomAccess.GetLength(handle);
         using var hash = new ContentHash(length);
         var pending = new Queue<Task<(long Offset, byte[] Digest)>>();

@@ -9,15 +9,19 @@ namespace VirtAppliance.Core.Packaging;
 /// </summary>
 public sealed class Manifest
 {
-    internal Manifest(IReadOnlyList<PackageEntry> files, byte[] bytes)
+    internal Manifest(IReadOnlyList<PackageEntry> files, byte[] bytes, PackageBase? baseVersion = null)
     {
         Files = files;
+        Base = baseVersion;
         Bytes = bytes;
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
     /// <summary>Every file, the descriptor first, in the order the package stores them.</summary>
     public IReadOnlyList<PackageEntry> Files { get; }
+
+    /// <summary>For a delta package: the version it applies to; null for a full package.</summary>
+    public PackageBase? Base { get; }
 
     /// <summary>The appliance.xml entry.</summary>
     public PackageEntry Descriptor => Files[0];
@@ -28,14 +32,24 @@ public sealed class Manifest
     /// <summary>The serialized manifest.json.</summary>
     internal byte[] Bytes { get; }
 
-    internal static Manifest Create(IReadOnlyList<PackageEntry> files)
+    internal static Manifest Create(IReadOnlyList<PackageEntry> files, PackageBase? baseVersion = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
             json.WriteString("format", PackageLayout.FormatName);
-            json.WriteNumber("formatVersion", PackageLayout.FormatVersion);
+            json.WriteNumber("formatVersion", baseVersion is null ? PackageLayout.FormatVersion : PackageLayout.DeltaFormatVersion);
+            if (baseVersion is not null)
+            {
+                json.WriteStartObject("base");
+                json.WriteString("name", baseVersion.Name);
+                json.WriteString("version", baseVersion.Version);
+                json.WriteString("release", baseVersion.Release);
+                json.WriteString("packageDigest", baseVersion.PackageDigest);
+                json.WriteEndObject();
+            }
+
             json.WriteStartArray("files");
             foreach (var file in files)
             {
@@ -51,6 +65,15 @@ public sealed class Manifest
                 json.WriteString("encoding", EncodingName(file.Encoding));
                 json.WriteString("storedDigest", file.StoredDigest);
                 json.WriteString("contentDigest", file.ContentDigest);
+                if (file.BaseFile is { } baseFile)
+                {
+                    json.WriteStartObject("base");
+                    json.WriteString("path", baseFile.Path);
+                    json.WriteNumber("size", baseFile.Size);
+                    json.WriteString("contentDigest", baseFile.ContentDigest);
+                    json.WriteEndObject();
+                }
+
                 json.WriteEndObject();
             }
 
@@ -63,6 +86,9 @@ public sealed class Manifest
         var manifest = Parse(bytes); // the writer obeys the reader's rules, or fails here
         return manifest;
     }
+
+    /// <summary>The key of <see cref="Exception.Data"/> that marks a manifest too new for this tool (its formatVersion).</summary>
+    internal const string NewerFormatKey = "newerFormatVersion";
 
     /// <summary>Parses and checks manifest.json.</summary>
     /// <exception cref="InvalidDataException">The manifest is malformed or breaks a rule.</exception>
@@ -88,8 +114,23 @@ public sealed class Manifest
             if (GetString(root, "format", "manifest") != PackageLayout.FormatName)
                 throw new InvalidDataException($"manifest.json: format is not '{PackageLayout.FormatName}'");
             var version = GetLong(root, "formatVersion", "manifest");
-            if (version != PackageLayout.FormatVersion)
-                throw new InvalidDataException($"manifest.json: formatVersion {version} is not supported (this tool reads {PackageLayout.FormatVersion})");
+            if (version > PackageLayout.NewestFormatVersion)
+                throw new InvalidDataException($"manifest.json: formatVersion {version}: the package was made by a newer virt-appliance (this one reads format versions {PackageLayout.FormatVersion} to {PackageLayout.NewestFormatVersion})") { Data = { [NewerFormatKey] = version } };
+            if (version < PackageLayout.FormatVersion)
+                throw new InvalidDataException($"manifest.json: formatVersion {version} does not exist");
+            PackageBase? baseVersion = null;
+            if (root.TryGetProperty("base", out var baseElement))
+            {
+                if (version != PackageLayout.DeltaFormatVersion || baseElement.ValueKind != JsonValueKind.Object)
+                    throw new InvalidDataException($"manifest.json: 'base' belongs to delta packages (formatVersion {PackageLayout.DeltaFormatVersion}), as an object");
+                baseVersion = new PackageBase(GetString(baseElement, "name", "base"), GetString(baseElement, "version", "base"), GetString(baseElement, "release", "base"),
+                    GetDigest(baseElement, "packageDigest", "base"));
+            }
+            else if (version == PackageLayout.DeltaFormatVersion)
+            {
+                throw new InvalidDataException($"manifest.json: formatVersion {version} (a delta package) without 'base'");
+            }
+
             if (!root.TryGetProperty("files", out var array) || array.ValueKind != JsonValueKind.Array)
                 throw new InvalidDataException("manifest.json: 'files' is missing or not an array");
             var count = array.GetArrayLength();
@@ -101,6 +142,8 @@ public sealed class Manifest
             foreach (var item in array.EnumerateArray())
             {
                 var file = ParseEntry(item, files.Count);
+                if (file.Encoding == PackageEncoding.DeltaZstd && baseVersion is null)
+                    throw new InvalidDataException($"manifest.json: '{file.Path}' is delta-zstd in a package without a base");
                 if (!names.Add(file.Path) || !names.Add("\0" + file.EntryName))
                     throw new InvalidDataException($"manifest.json: '{file.Path}' is listed twice");
                 files.Add(file);
@@ -121,7 +164,7 @@ public sealed class Manifest
                 throw new InvalidDataException($"manifest.json: the first file must be {PackageLayout.DescriptorName} with role descriptor, stored as is");
             if (files.Skip(1).Any(f => f.Role == PackageFileRole.Descriptor))
                 throw new InvalidDataException("manifest.json: only appliance.xml may have the role descriptor");
-            return new Manifest(files, bytes);
+            return new Manifest(files, bytes, baseVersion);
         }
     }
 
@@ -161,13 +204,28 @@ public sealed class Manifest
         {
             "identity" => PackageEncoding.Identity,
             "sparse-zstd" => PackageEncoding.SparseZstd,
+            "delta-zstd" => PackageEncoding.DeltaZstd,
             var other => throw new InvalidDataException($"manifest.json: {where} has the unknown encoding '{other}'"),
         };
         var storedSha = GetDigest(item, "storedDigest", where);
         var contentDigest = GetDigest(item, "contentDigest", where);
         if (encoding == PackageEncoding.Identity && (size != storedSize || storedSha != contentDigest))
             throw new InvalidDataException($"manifest.json: {where} is stored as is but its stored size or digest differs from its own");
-        return new PackageEntry(path, role, format, size, storedSize, encoding, storedSha, contentDigest);
+        PackageBaseFile? baseFile = null;
+        if (item.TryGetProperty("base", out var baseElement))
+        {
+            if (encoding != PackageEncoding.DeltaZstd || baseElement.ValueKind != JsonValueKind.Object)
+                throw new InvalidDataException($"manifest.json: {where} names a base file but is not delta-zstd");
+            var basePath = GetString(baseElement, "path", where + " base");
+            if (PackagePath.Problem(basePath) is { } baseProblem)
+                throw new InvalidDataException($"manifest.json: {where} base '{basePath}': {baseProblem}");
+            var baseSize = GetLong(baseElement, "size", where + " base");
+            if (baseSize is < 0 or > PackageLayout.MaxFileSize)
+                throw new InvalidDataException($"manifest.json: {where} base has a size outside 0..{PackageLayout.MaxFileSize}");
+            baseFile = new PackageBaseFile(basePath, baseSize, GetDigest(baseElement, "contentDigest", where + " base"));
+        }
+
+        return new PackageEntry(path, role, format, size, storedSize, encoding, storedSha, contentDigest, baseFile);
     }
 
     internal static string RoleName(PackageFileRole role) => role switch
@@ -185,6 +243,7 @@ public sealed class Manifest
     {
         PackageEncoding.Identity => "identity",
         PackageEncoding.SparseZstd => "sparse-zstd",
+        PackageEncoding.DeltaZstd => "delta-zstd",
         _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
     };
 

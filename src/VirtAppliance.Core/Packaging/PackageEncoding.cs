@@ -8,4 +8,7 @@ public enum PackageEncoding
 
     /// <summary>Allocated non-zero chunks only, each zstd-compressed (sparse-zstd).</summary>
     SparseZstd,
+
+    /// <summary>Changes against a file of the base version: copies from it and zstd-compressed new data (delta-zstd; delta packages only).</summary>
+    DeltaZstd,
 }

@@ -15,7 +15,17 @@ internal static class PackageLayout
     /// <summary>Suffix of the tar entry that holds a sparse-zstd encoded file.</summary>
     public const string SparseZstdSuffix = ".vasz";
 
+    /// <summary>Suffix of the tar entry that holds a delta-zstd encoded file.</summary>
+    public const string DeltaZstdSuffix = ".vadz";
+
+    /// <summary>Full packages: every file stored whole.</summary>
     public const int FormatVersion = 1;
+
+    /// <summary>Delta packages: files stored as changes against an installed base version (a manifest with "base").</summary>
+    public const int DeltaFormatVersion = 2;
+
+    /// <summary>The newest format this tool reads.</summary>
+    public const int NewestFormatVersion = DeltaFormatVersion;
     public const string FormatName = "virt-appliance-package";
 
     // Limits checked before anything is allocated.
@@ -53,5 +63,25 @@ internal static class PackageLayout
     public const int RunBlockLength = 4096;
 
     public const int MaxRunsPerRecord = MaxRecordLength / RunBlockLength;
-    public const int DefaultChunkLength = 8 << 20;
+    public const int DefaultChunkLength = 16 << 20;
+
+    // Delta-zstd stream (delta packages): header, records, end record, like sparse-zstd, but a
+    // record's entries are ops: new data from the record's stored bytes, or a copy from the base file.
+    //   header: magic "VADZ" | u16 version | u16 reserved (0) | u64 content length
+    //   record: u32 op count | u32 stored length | ops (u64 offset | u32 length | u64 source) | stored bytes
+    //   end:    u32 0 | u32 0
+    // source = 2^64-1: the next `length` bytes of the record's (decompressed) data; else the base
+    // file's offset to copy `length` bytes from. Stored length 0 when the record has no data.
+    public static ReadOnlySpan<byte> DeltaMagic => "VADZ"u8;
+    public const ushort DeltaVersion = 1;
+    public const int DeltaHeaderLength = 16;
+    public const int DeltaMagicOffset = 0;
+    public const int DeltaVersionOffset = 4;
+    public const int DeltaReservedOffset = 6;
+    public const int DeltaContentLengthOffset = 8;
+    public const int DeltaOpLength = 20;
+    public const int DeltaOpOffsetOffset = 0;
+    public const int DeltaOpLengthOffset = 8;
+    public const int DeltaOpSourceOffset = 12;
+    public const ulong DeltaDataSource = ulong.MaxValue;
 }

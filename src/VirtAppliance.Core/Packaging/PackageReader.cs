@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Microsoft.Win32.SafeHandles;
 using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Images;
 
@@ -35,6 +36,12 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         tar = new TarReader(new TarHeaderLimit(stream), leaveOpen: true);
     }
 
+    /// <summary>
+    /// For a delta package: the folder holding the installed base version's files, already checked
+    /// against the base named in the manifest. Extracting a delta package needs it; verifying does not.
+    /// </summary>
+    public string? BaseDirectory { get; set; }
+
     internal static FileStream OpenFile(string path)
     {
         try
@@ -61,6 +68,10 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         try
         {
             manifest = Manifest.Parse(manifestBytes);
+        }
+        catch (InvalidDataException e) when (e.Data.Contains(Manifest.NewerFormatKey))
+        {
+            throw new InvalidInputException($"{source}: {e.Message}", e) { Hint = "update virt-appliance to read it, or ask its supplier for a package of an older format" };
         }
         catch (InvalidDataException e)
         {
@@ -169,7 +180,11 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         {
             try
             {
-                if (file.Encoding == PackageEncoding.SparseZstd)
+                if (file.Encoding == PackageEncoding.DeltaZstd)
+                {
+                    (head, storedDigest, contentDigest) = await DecodeDeltaAsync(file, stored, output, progress, cancellationToken).ConfigureAwait(false);
+                }
+                else if (file.Encoding == PackageEncoding.SparseZstd)
                 {
                     if (output is not null)
                         output.SetLength(file.Size); // a sparse file of the full size; data lands at its offsets
@@ -212,7 +227,7 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
         if (contentDigest is not null && contentDigest != file.ContentDigest)
             throw new IntegrityException($"{source}: the restored '{file.Path}' does not match its content digest in the manifest") { Hint = DamagedHint };
 
-        if (file.Role == PackageFileRole.Disk)
+        if (file.Role == PackageFileRole.Disk && (file.Encoding != PackageEncoding.DeltaZstd || target is not null))
         {
             try
             {
@@ -222,6 +237,48 @@ public sealed class PackageReader : IAsyncDisposable, IDisposable
             {
                 throw new InvalidInputException($"{source}: '{file.Path}': {e.Message}", e) { Hint = MalformedHint };
             }
+        }
+    }
+
+    /// <summary>
+    /// Decodes a delta-zstd entry. Verifying alone checks its structure and stored digest; restoring
+    /// copies from the base file and then checks the restored file's content digest (the result must
+    /// be exactly the full version's file).
+    /// </summary>
+    private async Task<(byte[] Head, string StoredDigest, string? ContentDigest)> DecodeDeltaAsync(
+        PackageEntry file, Stream stored, FileStream? output, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        if (output is null)
+        {
+            var checkedOnly = await new DeltaZstdDecoder(file.Size, file.BaseFile?.Size ?? 0, null, null, Environment.ProcessorCount)
+                .DecodeAsync(stored, progress, cancellationToken).ConfigureAwait(false);
+            return ([], Convert.ToHexStringLower(checkedOnly), null);
+        }
+
+        SafeFileHandle? baseHandle = null;
+        try
+        {
+            if (file.BaseFile is { } baseFile)
+            {
+                if (BaseDirectory is null)
+                    throw new InvalidOperationException("a delta package is extracted with its base's folder (BaseDirectory)");
+                baseHandle = File.OpenHandle(Path.Combine(BaseDirectory, baseFile.Path), FileMode.Open, FileAccess.Read, FileShare.Read);
+                if (RandomAccess.GetLength(baseHandle) != baseFile.Size)
+                    throw new IntegrityException($"{source}: the base file '{baseFile.Path}' is not {baseFile.Size} bytes") { Hint = "verify the base version ('virt-appliance verify NAME@VERSION') and install it again" };
+            }
+
+            output.SetLength(file.Size);
+            var digest = await new DeltaZstdDecoder(file.Size, file.BaseFile?.Size ?? 0, baseHandle, output.SafeFileHandle, Environment.ProcessorCount)
+                .DecodeAsync(stored, progress, cancellationToken).ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var head = new byte[(int)Math.Min(ImageInspector.HeadLength, file.Size)];
+            await RandomAccess.ReadAsync(output.SafeFileHandle, head, 0, cancellationToken).ConfigureAwait(false);
+            var content = await ContentHash.ComputeAsync(output.SafeFileHandle, cancellationToken).ConfigureAwait(false);
+            return (head, Convert.ToHexStringLower(digest), Convert.ToHexStringLower(content));
+        }
+        finally
+        {
+            baseHandle?.Dispose();
         }
     }
 

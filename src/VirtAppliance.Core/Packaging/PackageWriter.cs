@@ -61,7 +61,7 @@ public static class PackageWriter
         // Payloads go straight into the package behind room kept for the header entries, which
         // are known only at the end (the manifest holds the payloads' digests): no second copy.
         var time = DateTimeOffset.FromUnixTimeSeconds(options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
-        var headRoom = HeadLength(descriptorBytes, BoundingManifest(descriptorEntry, files), options.Signer, time);
+        var headRoom = HeadLength(descriptorBytes, BoundingManifest(descriptorEntry, files, options.DeltaFrom), options.Signer, time);
         var outputFolder = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         var partial = Path.Combine(outputFolder, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
         try
@@ -76,7 +76,7 @@ public static class PackageWriter
                 for (var i = 0; i < files.Count; i++)
                 {
                     var file = files[i];
-                    var slot = PaxHeader.MaxLength(EntryName(file));
+                    var slot = PaxHeader.MaxLength(EntryName(file, options.DeltaFrom));
                     output.Position = position + slot;
                     var index = i;
                     var report = progress is null ? null : new Action<long, long>((done, total) => progress.Report(new PackageProgress(file.RelativePath, index, files.Count, done, total)));
@@ -89,7 +89,7 @@ public static class PackageWriter
 
                 try
                 {
-                    manifest = Manifest.Create(entries);
+                    manifest = Manifest.Create(entries, options.DeltaFrom?.Base);
                 }
                 catch (InvalidDataException e)
                 {
@@ -196,8 +196,9 @@ public static class PackageWriter
         }
     }
 
-    private static string EntryName(PackageFile file) =>
-        file.Role == PackageFileRole.Disk ? file.RelativePath + PackageLayout.SparseZstdSuffix : file.RelativePath;
+    private static string EntryName(PackageFile file, DeltaBase? deltaFrom) =>
+        deltaFrom is not null ? file.RelativePath + PackageLayout.DeltaZstdSuffix
+        : file.Role == PackageFileRole.Disk ? file.RelativePath + PackageLayout.SparseZstdSuffix : file.RelativePath;
 
     /// <summary>Writes one file's stored bytes at the output's position; returns its manifest entry.</summary>
     private static async Task<PackageEntry> StoreFileAsync(
@@ -206,6 +207,17 @@ public static class PackageWriter
         using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
         var length = RandomAccess.GetLength(handle);
         var progress = report is null ? null : new Action<long>(done => report(done, length));
+        if (options.DeltaFrom is { } deltaFrom)
+        {
+            // Every file of a delta package is a delta against the base's file of the same path (all new data when there is none).
+            var baseEntry = deltaFrom.Manifest.Files.Skip(1).FirstOrDefault(f => f.Path == file.RelativePath);
+            var baseFile = baseEntry is null ? null : new PackageBaseFile(baseEntry.Path, baseEntry.Size, baseEntry.ContentDigest);
+            var delta = await new DeltaZstdEncoder(options.DeltaCompressionLevel, options.Threads)
+                .EncodeAsync(source, baseEntry is null ? null : Path.Combine(deltaFrom.Directory, baseEntry.Path), output, progress, cancellationToken).ConfigureAwait(false);
+            return new PackageEntry(file.RelativePath, file.Role, file.Format, length, delta.StoredLength, PackageEncoding.DeltaZstd,
+                Convert.ToHexStringLower(delta.StoredDigest), Convert.ToHexStringLower(delta.ContentDigest), baseFile);
+        }
+
         if (file.Role != PackageFileRole.Disk)
         {
             // Small files (kernels, templates) go in as they are: compressing a compressed kernel buys nothing.
@@ -224,22 +236,23 @@ public static class PackageWriter
             return new PackageEntry(file.RelativePath, file.Role, file.Format, length, length, PackageEncoding.Identity, digest, digest);
         }
 
-        using var encoder = new SparseZstdEncoder(options.CompressionLevel, options.ChunkLength, options.Threads);
+        using var encoder = new SparseZstdEncoder(options.CompressionLevel, options.ChunkLength, options.Threads, options.LongDistanceMatching);
         var encoded = await encoder.EncodeAsync(handle, length, output, progress, cancellationToken).ConfigureAwait(false);
         return new PackageEntry(file.RelativePath, file.Role, file.Format, length, encoded.StoredLength, PackageEncoding.SparseZstd,
             Convert.ToHexStringLower(encoded.StoredDigest), Convert.ToHexStringLower(encoded.ContentDigest));
     }
 
     /// <summary>A manifest at least as long as the real one will be: every size at its widest.</summary>
-    private static Manifest BoundingManifest(PackageEntry descriptor, IReadOnlyList<PackageFile> files)
+    private static Manifest BoundingManifest(PackageEntry descriptor, IReadOnlyList<PackageFile> files, DeltaBase? deltaFrom)
     {
         var digest = new string('0', 64);
         var entries = new List<PackageEntry> { descriptor };
         entries.AddRange(files.Select(f => new PackageEntry(f.RelativePath, f.Role, f.Format, PackageLayout.MaxFileSize, PackageLayout.MaxFileSize,
-            f.Role == PackageFileRole.Disk ? PackageEncoding.SparseZstd : PackageEncoding.Identity, digest, digest)));
+            deltaFrom is not null ? PackageEncoding.DeltaZstd : f.Role == PackageFileRole.Disk ? PackageEncoding.SparseZstd : PackageEncoding.Identity, digest, digest,
+            deltaFrom?.Manifest.Files.FirstOrDefault(b => b.Path == f.RelativePath) is { } b ? new PackageBaseFile(b.Path, PackageLayout.MaxFileSize, digest) : null)));
         try
         {
-            return Manifest.Create(entries);
+            return Manifest.Create(entries, deltaFrom?.Base);
         }
         catch (InvalidDataException e)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Numerics;
 using Microsoft.Win32.SafeHandles;
 using ZstdNet;
 using static VirtAppliance.Core.Packaging.PackageLayout;
@@ -27,14 +28,26 @@ internal sealed class SparseZstdEncoder : IDisposable
     private readonly int threads;
     private readonly ConcurrentBag<Compressor> compressors = [];
 
-    public SparseZstdEncoder(int level, int chunkLength, int threads)
+    /// <param name="level">zstd level.</param>
+    /// <param name="chunkLength">Content bytes per record.</param>
+    /// <param name="threads">Records compressed at once.</param>
+    /// <param name="longDistance">zstd's long-distance matching with a window of the whole record (measured: 4 % smaller at level 3, see bench/RESULTS.md).</param>
+    public SparseZstdEncoder(int level, int chunkLength, int threads, bool longDistance = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkLength, ContentHash.BlockLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkLength, MaxRecordLength);
         if (chunkLength % ContentHash.BlockLength != 0)
             throw new ArgumentOutOfRangeException(nameof(chunkLength), chunkLength, $"a chunk is a whole number of {ContentHash.BlockLength}-byte blocks");
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        options = new CompressionOptions(level);
+        // The window covers the whole record, which never exceeds 16 MiB: any zstd decoder's default
+        // window limit (128 MiB) accepts the frames, so v1 readers read them.
+        options = longDistance
+            ? new CompressionOptions(null, new Dictionary<ZSTD_cParameter, int>
+            {
+                [ZSTD_cParameter.ZSTD_c_enableLongDistanceMatching] = 1,
+                [ZSTD_cParameter.ZSTD_c_windowLog] = BitOperations.Log2((uint)chunkLength) + (BitOperations.IsPow2(chunkLength) ? 0 : 1),
+            }, level)
+            : new CompressionOptions(level);
         this.chunkLength = chunkLength;
         this.threads = threads;
     }

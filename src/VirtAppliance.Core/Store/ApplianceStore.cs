@@ -141,6 +141,10 @@ public sealed class ApplianceStore
                     return new InstallResult(existing, AlreadyInstalled: true);
             }
 
+            // A delta package: its base version must be installed and intact, and be the one the delta was made from.
+            if (header.Manifest.Base is { } baseVersion)
+                reader.BaseDirectory = (await CheckDeltaBaseAsync(header.Manifest, baseVersion, sourceName, cancellationToken).ConfigureAwait(false)).Path;
+
             // The pid in the name lets gc tell a dead install's leftovers from a running one's.
             var staging = Path.Combine(StagingFolder, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
             CreateFolder(staging);
@@ -492,14 +496,83 @@ public sealed class ApplianceStore
         }
     }
 
+    /// <summary>
+    /// The installed base of a delta package, verified (every file against its kept manifest) and
+    /// holding the files the delta copies from, with the content digests the delta names.
+    /// </summary>
+    /// <exception cref="NotFoundException">The base version is not installed.</exception>
+    /// <exception cref="IntegrityException">The installed base is damaged or is not the version the delta was made from.</exception>
+    private async Task<InstalledAppliance> CheckDeltaBaseAsync(Manifest delta, PackageBase baseVersion, string source, CancellationToken cancellationToken)
+    {
+        var baseId = ApplianceIdentity.Create(baseVersion.Name, baseVersion.Version, baseVersion.Release, source);
+        InstalledAppliance? installed = null;
+        if (File.Exists(IndexPath))
+        {
+            using var index = await StoreIndex.OpenAsync(IndexPath, cancellationToken).ConfigureAwait(false);
+            installed = await index.FindApplianceAsync(baseId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (installed is null)
+            throw new NotFoundException($"{source}: a delta package from {baseVersion.Id}, which is not installed in {Root}")
+            {
+                Hint = $"install {baseVersion.Id} first, or install the full package of this version instead",
+            };
+
+        var hint = $"install the full package of this version instead (or remove {baseVersion.Id} and install its package again)";
+        Manifest baseManifest;
+        try
+        {
+            baseManifest = await VerifyAsync(installed, progress: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IntegrityException e)
+        {
+            throw new IntegrityException($"{source}: the base {baseVersion.Id} is damaged: {e.Message}", e) { Hint = hint };
+        }
+
+        foreach (var file in delta.Files)
+        {
+            if (file.BaseFile is not { } baseFile)
+                continue;
+            var have = baseManifest.Files.FirstOrDefault(f => f.Path == baseFile.Path);
+            if (have is null || have.Size != baseFile.Size || have.ContentDigest != baseFile.ContentDigest)
+                throw new IntegrityException($"{source}: the installed {baseVersion.Id} is not the version this delta was made from: its '{baseFile.Path}' {(have is null ? "is missing" : "differs")}")
+                {
+                    Hint = hint,
+                };
+        }
+
+        return installed;
+    }
+
     private async Task<InstalledAppliance?> FindSameAsync(StoreIndex index, ApplianceIdentity id, Manifest manifest, string source, CancellationToken cancellationToken)
     {
         var existing = await index.FindApplianceAsync(id, cancellationToken).ConfigureAwait(false);
         if (existing is null)
             return null;
-        if (existing.PackageSha256 == manifest.Sha256)
+        if (existing.PackageSha256 == manifest.Sha256 || await HasSameContentAsync(existing, manifest, cancellationToken).ConfigureAwait(false))
             return existing;
         throw new ConflictException($"{source}: {id} is already installed from a different package") { Hint = $"remove it first ('virt-appliance remove {id}') or give the new package a new release" };
+    }
+
+    /// <summary>
+    /// Whether the installed appliance holds exactly the files of <paramref name="manifest"/> (paths, roles,
+    /// formats, sizes, content digests): the full package of a version installed from a delta, or the other way round.
+    /// </summary>
+    private async Task<bool> HasSameContentAsync(InstalledAppliance existing, Manifest manifest, CancellationToken cancellationToken)
+    {
+        Manifest kept;
+        try
+        {
+            kept = Manifest.Parse(await File.ReadAllBytesAsync(Path.Combine(FolderOf(existing.Name, existing.Version, existing.Release), KeptManifestName), cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        return kept.Sha256 == existing.PackageSha256 && kept.Files.Count == manifest.Files.Count
+            && kept.Files.Zip(manifest.Files).All(pair => pair.First.Path == pair.Second.Path && pair.First.Role == pair.Second.Role
+                && pair.First.Format == pair.Second.Format && pair.First.Size == pair.Second.Size && pair.First.ContentDigest == pair.Second.ContentDigest);
     }
 
     private static void CheckSignature(SignatureCheck signature, bool allowUnsigned, string source)

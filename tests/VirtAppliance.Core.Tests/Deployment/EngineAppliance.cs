@@ -1,4 +1,5 @@
 using VirtAppliance.Core.Services;
+using VirtAppliance.Core.Packaging;
 using VirtAppliance.Core.Store;
 using VirtAppliance.Core.Tests.Packaging;
 using Xunit;
@@ -58,7 +59,7 @@ internal static class EngineAppliance
             </image>
             """, TestContext.Current.CancellationToken);
         var package = folder[$"engine-{version}.vapp"];
-        await new PackageService(store, TimeProvider.System).PackAsync(dir, package, null, null, null, TestContext.Current.CancellationToken);
+        await new PackageService(store, TimeProvider.System).PackAsync(dir, package, null, null, null, PackageCompression.Default, null, TestContext.Current.CancellationToken);
         return (await store.InstallAsync(package, new InstallOptions { AllowUnsigned = true }, null, TestContext.Current.CancellationToken)).Appliance;
     }
 }
