@@ -105,7 +105,10 @@ public class RestApiTests
 
         var operations = document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject().Select(method => method.Value!["operationId"]?.GetValue<string>())).ToList();
         operations.ShouldBe(["list", "install", "inspect", "remove", "verify", "check", "gc", "vms", "deploy", "vm", "undeploy", "start", "stop", "update", "rollback",
-            "config-show", "config-set", "config-apply", "status-all", "status", "config-threshold", "grow", "events"], ignoreOrder: true);
+            "config-show", "config-set", "config-apply", "status-all", "status", "config-threshold", "grow", "events",
+            "update-all", "update-check", "config-diff", "puppet-list", "puppet-add", "puppet-remove", "trust-list", "trust-add", "trust-remove", "watch",
+            "notify-list", "notify-add-email", "notify-add-webhook", "notify-remove", "notify-test", "remote-list", "remote-add", "remote-remove", "search",
+            "vms-repair", "adopt"], ignoreOrder: true);
         document["components"]!["schemas"]!["VmJson"]!["properties"]!.AsObject().Select(property => property.Key).ShouldContain("package_sha256");
     }
 

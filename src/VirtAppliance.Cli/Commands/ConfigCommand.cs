@@ -156,7 +156,7 @@ internal static class ConfigCommand
                 view = await instances.ConfigShowAsync(name, cancellationToken).ConfigureAwait(false);
                 break;
             case "add" when rest.Length == 1:
-                view = await instances.ConfigPuppetAddAsync(name, rest[0], classes, ParseKind(kind), cancellationToken).ConfigureAwait(false);
+                view = await instances.ConfigPuppetAddAsync(name, rest[0], classes, PuppetJson.ParseKind(kind), cancellationToken).ConfigureAwait(false);
                 break;
             case "remove" when rest.Length == 1:
                 view = await instances.ConfigPuppetRemoveAsync(name, rest[0], cancellationToken).ConfigureAwait(false);
@@ -174,7 +174,7 @@ internal static class ConfigCommand
         }
         if (context.Json)
         {
-            context.Output.Json(new PuppetJson(view.Vm, view.ApplianceId, view.Generation, view.HasPending, view.Puppet, view.PendingPuppet));
+            context.Output.Json(PuppetJson.From(view));
             return ExitCodes.Success;
         }
         RenderPuppet(context.Output, view);
@@ -182,13 +182,6 @@ internal static class ConfigCommand
             context.Output.Line($"staged; 'virt-appliance config {name} apply' gives it to the VM");
         return ExitCodes.Success;
     }
-
-    private static SiteModuleKind ParseKind(string? kind) => kind switch
-    {
-        null or "addition" => SiteModuleKind.Addition,
-        "override" => SiteModuleKind.Override,
-        _ => throw new InvalidInputException($"--kind {kind}: not a kind of site module") { Hint = "--kind override or --kind addition" },
-    };
 
     private static void RenderPuppet(Output output, ConfigView view)
     {
@@ -284,6 +277,3 @@ internal static class ConfigCommand
             yield return $"- puppet {Kind(removed.Kind)} {removed.Name}";
     }
 }
-
-/// <summary>'config VM puppet --json': the site's modules that run, and those pending (null when unchanged).</summary>
-internal sealed record PuppetJson(string Vm, string Appliance, int Generation, bool HasPending, IReadOnlyList<SiteModule> Modules, IReadOnlyList<SiteModule>? PendingModules);

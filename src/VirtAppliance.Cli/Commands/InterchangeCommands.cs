@@ -119,7 +119,7 @@ internal static class InterchangeCommands
         {
             var adopted = await context.Services.Store.AdoptAsync(context.Get(reference), cancellationToken).ConfigureAwait(false);
             if (context.Json)
-                context.Output.Json(new { Adopted = adopted });
+                context.Output.Json(new AdoptJson(adopted));
             else
                 context.Output.Line($"registered {adopted.Id} ({adopted.Path})");
             return ExitCodes.Success;

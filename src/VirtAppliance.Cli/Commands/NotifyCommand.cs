@@ -108,7 +108,7 @@ internal static class NotifyCommand
         {
             var deliveries = await context.Services.Notifications.TestAsync(context.Get(name), cancellationToken).ConfigureAwait(false);
             if (context.Json)
-                context.Output.Json(deliveries.Select(delivery => new { delivery.Channel, delivery.Kind, delivery.Delivered, delivery.Attempts, delivery.Error }));
+                context.Output.Json(NotifyDeliveryJson.From(deliveries));
             else
                 foreach (var delivery in deliveries)
                     context.Output.Line(delivery.Delivered ? $"{delivery.Channel}: delivered" + (delivery.Attempts > 1 ? $" (attempt {delivery.Attempts})" : "")
@@ -123,7 +123,7 @@ internal static class NotifyCommand
         if (context.Json)
         {
             // The channel records hold passwords and header values: only what is safe to show.
-            context.Output.Json(channels.Select(channel => new { channel.Name, channel.Kind, channel.Description }));
+            context.Output.Json(NotifyChannelJson.From(channels));
             return;
         }
         if (done is not null)

@@ -245,7 +245,7 @@ internal static class RepositoryCommands
         {
             var removed = context.Services.Repositories.RemoveRemote(context.Get(removeName));
             if (context.Json)
-                context.Output.Json(new { Removed = removed });
+                context.Output.Json(new RemoteRemovedJson(removed));
             else
                 context.Output.Line($"removed remote {removed.Name}");
             return Task.FromResult(ExitCodes.Success);

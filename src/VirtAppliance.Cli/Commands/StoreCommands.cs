@@ -33,7 +33,7 @@ internal static class StoreCommands
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            if (IsRemoteReference(context.Get(package)))
+            if (InstallReference.IsRemote(context.Get(package)))
                 return await InstallRemoteAsync(context, context.Get(package), context.Get(channel), context.Get(allowUnsigned), cancellationToken).ConfigureAwait(false);
             var result = await ProgressDisplay.RunAsync(context.Output, context.Json, "installing",
                 progress => context.Services.Store.InstallAsync(context.Get(package), context.Get(allowUnsigned), progress, cancellationToken)).ConfigureAwait(false);
@@ -48,10 +48,6 @@ internal static class StoreCommands
         });
         return command;
     }
-
-    /// <summary>NAME or NAME@VERSION that is no file: what the remotes offer.</summary>
-    private static bool IsRemoteReference(string argument) =>
-        !File.Exists(argument) && !argument.Contains('/', StringComparison.Ordinal) && !argument.EndsWith(".vapp", StringComparison.Ordinal);
 
     private static async Task<int> InstallRemoteAsync(CommandContext context, string reference, string? channel, bool allowUnsigned, CancellationToken cancellationToken)
     {

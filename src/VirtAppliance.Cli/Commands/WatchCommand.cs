@@ -62,14 +62,7 @@ internal static class WatchCommand
     {
         if (context.Json)
         {
-            context.Output.Json(new
-            {
-                pass.At,
-                Vms = pass.Vms.Count,
-                Levels = pass.Vms.SelectMany(vm => vm.Disks.Select(disk => new { Vm = vm.Name, Disk = disk.Id, disk.UsedPercent, disk.Level })),
-                pass.Events,
-                Deliveries = pass.Deliveries.Select(delivery => new { delivery.Channel, delivery.Kind, delivery.Event.Vm, delivery.Event.Disk, delivery.Event.Change, delivery.Delivered, delivery.Attempts, delivery.Error }),
-            });
+            context.Output.Json(WatchPassJson.From(pass));
             return;
         }
         var alerting = pass.Vms.SelectMany(vm => vm.Disks.Where(disk => disk.Level is AlertLevel.Warning or AlertLevel.Critical).Select(disk => (vm, disk))).ToList();

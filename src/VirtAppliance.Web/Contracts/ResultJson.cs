@@ -1,4 +1,7 @@
 using VirtAppliance.Core.Capabilities;
+using VirtAppliance.Core.Configuration;
+using VirtAppliance.Core.Distribution;
+using VirtAppliance.Core.Errors;
 using VirtAppliance.Core.Descriptors;
 using VirtAppliance.Core.Deployment;
 using VirtAppliance.Core.Store;
@@ -41,3 +44,38 @@ public sealed record CheckJson(string Appliance, bool Fits, HostChoice? Chosen, 
 public sealed record CheckBootJson(int Index, BootType Type, string Arch, bool Fits, IReadOnlyList<CheckRequirementJson> Requirements);
 
 public sealed record CheckRequirementJson(string Requirement, string Wanted, string HostHas, RequirementStatus Status, string? Reason);
+
+/// <summary><c>adopt --json</c>: the appliance a package manager put into the store, now registered.</summary>
+public sealed record AdoptJson(InstalledAppliance Adopted);
+
+/// <summary><c>remote remove --json</c>: the remote forgotten (installed appliances stay).</summary>
+public sealed record RemoteRemovedJson(Remote Removed);
+
+/// <summary><c>config VM puppet --json</c>: the site's modules that run, and those pending (null when unchanged).</summary>
+public sealed record PuppetJson(string Vm, string Appliance, int Generation, bool HasPending, IReadOnlyList<SiteModule> Modules,
+    IReadOnlyList<SiteModule>? PendingModules)
+{
+    public static PuppetJson From(ConfigView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return new PuppetJson(view.Vm, view.ApplianceId, view.Generation, view.HasPending, view.Puppet, view.PendingPuppet);
+    }
+
+    /// <summary>puppet add's --kind (the API's kind): addition by default.</summary>
+    public static SiteModuleKind ParseKind(string? kind) => kind switch
+    {
+        null or "addition" => SiteModuleKind.Addition,
+        "override" => SiteModuleKind.Override,
+        _ => throw new InvalidInputException($"--kind {kind}: not a kind of site module") { Hint = "--kind override or --kind addition" },
+    };
+}
+
+/// <summary>What install takes: a package file, or NAME[@VERSION] (no such file, no slash, not .vapp) that the remotes offer.</summary>
+public static class InstallReference
+{
+    public static bool IsRemote(string argument)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        return !File.Exists(argument) && !argument.Contains('/', StringComparison.Ordinal) && !argument.EndsWith(".vapp", StringComparison.Ordinal);
+    }
+}

@@ -34,11 +34,30 @@ public sealed record ConfigBody(IReadOnlyDictionary<string, string>? Set = null,
 /// <summary>POST /api/v1/vms/{name}/config/apply: <paramref name="Restart"/> a running VM (apply's default; --no-restart is false).</summary>
 public sealed record ApplyBody(bool Restart = true, bool Force = false, int? TimeoutSeconds = null);
 
-/// <summary>POST /api/v1/appliances: install a package file that is on the server's host.</summary>
-public sealed record InstallBody(string Package, bool AllowUnsigned = false);
+/// <summary>POST /api/v1/appliances: install a package file that is on the server's host, or NAME[@VERSION] from the remotes (--channel).</summary>
+public sealed record InstallBody(string Package, bool AllowUnsigned = false, string? Channel = null);
 
 /// <summary>POST /api/v1/vms/{name}/thresholds/{disk}: config threshold's --warning, --critical (percent) and --reset.</summary>
 public sealed record ThresholdBody(int? Warning = null, int? Critical = null, bool Reset = false);
 
 /// <summary>POST /api/v1/vms/{name}/disks/{disk}/grow: grow's SIZE ("20G", or "+5G" to add) and --force (a disk that is not a user disk).</summary>
 public sealed record GrowBody(string Size, bool Force = false);
+
+/// <summary>POST /api/v1/appliances/{name}/update-all: update --all NAME with --to, --set, --parallel, --allow-downgrade.</summary>
+public sealed record UpdateAllBody(string? To = null, IReadOnlyDictionary<string, string>? Values = null, int Parallel = 2, bool AllowDowngrade = false, bool Force = false,
+    int? TimeoutSeconds = null);
+
+/// <summary>POST /api/v1/vms/{name}/config/puppet: config VM puppet add MODULE_DIR (a folder on the server's host) with --class and --kind.</summary>
+public sealed record PuppetAddBody(string Folder, IReadOnlyList<string>? Classes = null, string? Kind = null);
+
+/// <summary>POST /api/v1/trust: the armored OpenPGP public key (what trust add reads from KEY.asc).</summary>
+public sealed record TrustBody(string Key);
+
+/// <summary>POST /api/v1/notify/email: notify add email NAME; the password is the --password-file's first line. It is never answered back.</summary>
+public sealed record EmailChannelBody(string Name, string Host, string From, IReadOnlyList<string> To, int Port = 587, string Tls = "auto", string? User = null, string? Password = null);
+
+/// <summary>POST /api/v1/notify/webhook: notify add webhook NAME URL; headers as --header-file's lines. They are never answered back.</summary>
+public sealed record WebhookChannelBody(string Name, string Url, IReadOnlyDictionary<string, string>? Headers = null, int Attempts = 5, double Backoff = 2);
+
+/// <summary>POST /api/v1/remotes: remote add NAME URL with the root public key's armored text (--key) or its fingerprint (--fingerprint).</summary>
+public sealed record RemoteBody(string Name, string Url, string? Key = null, string? Fingerprint = null);

@@ -18,7 +18,7 @@ namespace VirtAppliance.Web.Endpoints;
 /// its exit code (see <see cref="ExitCodes.HttpStatus"/>). Operations run synchronously: the response comes when the verb would
 /// have exited (a deploy or an update waits for the appliance's health check).
 /// </summary>
-public static class ApiEndpoints
+public static partial class ApiEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, ServeOptions options)
     {
@@ -31,12 +31,14 @@ public static class ApiEndpoints
             .Documented<IReadOnlyList<InstalledAppliance>>("list", "The installed appliances (list --json)");
 
         api.MapPost("/appliances", (InstallBody body, ApplianceServices services, Operations operations) =>
-                operations.ApiAsync("install", async token =>
-                {
-                    var result = await services.Store.InstallAsync(body.Package, body.AllowUnsigned, null, token).ConfigureAwait(false);
-                    return new InstallJson(result.Appliance, result.AlreadyInstalled);
-                }))
-            .Documented<InstallJson>("install", "Install a package file on the server's host (install --json)");
+                InstallReference.IsRemote(body.Package)
+                    ? operations.ApiAsync("install", token => services.Repositories.InstallAsync(body.Package, body.Channel, body.AllowUnsigned, null, token))
+                    : operations.ApiAsync("install", async token =>
+                    {
+                        var result = await services.Store.InstallAsync(body.Package, body.AllowUnsigned, null, token).ConfigureAwait(false);
+                        return new InstallJson(result.Appliance, result.AlreadyInstalled);
+                    }))
+            .Documented<InstallJson>("install", "Install a package file on the server's host (install --json), or NAME[@VERSION] from the remotes (answering install NAME --json's shape)");
 
         api.MapGet("/appliances/{reference}", (string reference, ApplianceServices services, Operations operations) =>
                 operations.ApiAsync("inspect", async token =>
@@ -156,6 +158,8 @@ public static class ApiEndpoints
         api.MapPost("/vms/{name}/disks/{disk}/grow", (string name, string disk, GrowBody body, ApplianceServices services, Operations operations) =>
                 operations.ApiAsync("grow", token => services.Instances.GrowAsync(name, disk, body.Size, body.Force, null, null, token)))
             .Documented<GrowResult>("grow", "Make a disk bigger (a user disk; others with force), online when the VM runs, never smaller (grow --json)");
+
+        MapAdministration(api, options);
     }
 
     /// <summary>NAME: VALUE pairs as the services take them (the CLI's --set NAME=VALUE).</summary>
