@@ -62,7 +62,11 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
     }
 
     /// <summary>Every package of every remote (refreshed first) whose name contains <paramref name="term"/>, newest first per name.</summary>
-    public async Task<IReadOnlyList<RemoteTarget>> SearchAsync(string? term, string channel, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RemoteTarget>> SearchAsync(string? term, string channel, CancellationToken cancellationToken) =>
+        [.. (await OfferedAsync(term, channel, cancellationToken).ConfigureAwait(false)).Where(t => t.Target.Base is null)];
+
+    /// <summary>Every package, full or delta, of every remote (refreshed first) whose name contains <paramref name="term"/>, newest first per name.</summary>
+    private async Task<IReadOnlyList<RemoteTarget>> OfferedAsync(string? term, string channel, CancellationToken cancellationToken)
     {
         channel = Channels.Require(channel);
         var found = new List<RemoteTarget>();
@@ -93,7 +97,9 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
             {
                 Hint = "give a .vapp file, or add a repository with 'virt-appliance remote add NAME URL --key KEY.asc'",
             };
-        var candidates = (await SearchAsync(null, channel, cancellationToken).ConfigureAwait(false))
+        var offered = await OfferedAsync(null, channel, cancellationToken).ConfigureAwait(false);
+        var candidates = offered
+            .Where(t => t.Target.Base is null)
             .Where(t => t.Target.Name == name && (version is null || t.Target.Version == version || $"{t.Target.Version}-{t.Target.Release}" == version))
             .ToList();
         if (candidates.Count == 0)
@@ -111,19 +117,65 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
         }
 
         var client = RepositoryClient.Open(store.Root, chosen.Remote, timeProvider);
-        var target = chosen.Target;
+        var delta = await DeltaForAsync(offered, chosen, cancellationToken).ConfigureAwait(false);
+        string? fallback = null;
+        if (delta is not null)
+        {
+            var part = await DownloadAsync(client, delta, progress, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return new RemoteInstall(chosen, await store.InstallAsync(part, options, progress, cancellationToken).ConfigureAwait(false), null, delta, null);
+            }
+            catch (Exception e) when (e is IntegrityException or NotFoundException)
+            {
+                // The download matched its signed entry, so the installed base is what differs (or went away since the
+                // check above): the full package does not need it. The store is as it was; say why in the result.
+                fallback = e.Message;
+            }
+            finally
+            {
+                File.Delete(part);
+            }
+        }
+
+        var full = await DownloadAsync(client, chosen.Target, progress, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new RemoteInstall(chosen, await store.InstallAsync(full, options, progress, cancellationToken).ConfigureAwait(false), null, chosen.Target, fallback);
+        }
+        finally
+        {
+            File.Delete(full);
+        }
+    }
+
+    /// <summary>
+    /// The smallest delta to <paramref name="chosen"/> that the same remote offers from a version the store holds, installed
+    /// from the very package the delta was made from (same package digest); null when there is none.
+    /// </summary>
+    private async Task<TargetEntry?> DeltaForAsync(IReadOnlyList<RemoteTarget> offered, RemoteTarget chosen, CancellationToken cancellationToken)
+    {
+        var deltas = offered.Where(t => t.Remote == chosen.Remote && t.Target.Base is not null
+            && t.Target.Name == chosen.Target.Name && t.Target.Version == chosen.Target.Version && t.Target.Release == chosen.Target.Release).ToList();
+        if (deltas.Count == 0)
+            return null;
+        var installed = new List<InstalledAppliance>();
+        foreach (var name in deltas.Select(d => d.Target.Base!.Name).Distinct(StringComparer.Ordinal))
+            installed.AddRange(await store.FindAsync(name, cancellationToken).ConfigureAwait(false));
+        return deltas.Select(d => d.Target)
+            .Where(d => installed.Any(i => i.Name == d.Base!.Name && i.Version == d.Base.Version && i.Release == d.Base.Release && i.PackageSha256 == d.Base.PackageDigest))
+            .OrderBy(d => d.Length)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Downloads a target into the remote's downloads folder (resuming a cut download) and checks it against its signed entry.</summary>
+    private static async Task<string> DownloadAsync(RepositoryClient client, TargetEntry target, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(client.DownloadsFolder);
         var part = Path.Combine(client.DownloadsFolder, target.Sha256 + ".part");
         var (sha256, sha512) = await client.Source.DownloadAsync($"{RepositoryLayout.TargetsFolder}/{target.File}", part, target.Length, progress, cancellationToken).ConfigureAwait(false);
         await CheckTargetAsync(part, target, sha256, sha512, client.Source.Describe($"{RepositoryLayout.TargetsFolder}/{target.File}"), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return new RemoteInstall(chosen, await store.InstallAsync(part, options, progress, cancellationToken).ConfigureAwait(false), null);
-        }
-        finally
-        {
-            File.Delete(part);
-        }
+        return part;
     }
 
     /// <summary>For every VM in the store's index, the newest version its appliance has in the remotes when newer than what it runs.</summary>
@@ -160,11 +212,22 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
             var reader = new PackageReader(stream, leaveOpen: true, source);
             await using (reader.ConfigureAwait(false))
             {
-                var id = ApplianceIdentity.FromDescriptor((await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false)).Descriptor, source);
+                var header = await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+                var id = ApplianceIdentity.FromDescriptor(header.Descriptor, source);
                 if (id.Name != target.Name || id.Version != target.Version || id.Release != target.Release)
                 {
                     File.Delete(path);
                     throw new IntegrityException($"{source}: the package is {id}, its signed target entry says {target.Id}") { Hint = "the repository is inconsistent: tell its owner; nothing was installed" };
+                }
+                var baseVersion = header.Manifest.Base;
+                if (baseVersion != target.Base)
+                {
+                    File.Delete(path);
+                    throw new IntegrityException($"{source}: the package is {(baseVersion is null ? "a full package" : $"a delta from {baseVersion.Id} (package digest {baseVersion.PackageDigest})")}, "
+                        + $"its signed target entry says {(target.Base is null ? "a full package" : $"a delta from {target.Base.Id} (package digest {target.Base.PackageDigest})")}")
+                    {
+                        Hint = "the repository is inconsistent: tell its owner; nothing was installed",
+                    };
                 }
             }
         }
