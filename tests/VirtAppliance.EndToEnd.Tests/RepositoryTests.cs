@@ -415,6 +415,30 @@ public sealed class RepositoryTests : IDisposable
         server.BytesServed.ShouldNotContainKey("targets/tiny-2.0-1.vapp");
     }
 
+    [Fact]
+    public async Task A_version_installed_from_a_delta_takes_the_next_delta_too()
+    {
+        // Given: 2.0 installed from the 1.0 → 2.0 delta, then 3.0 published with a delta from the full 2.0 package
+        await DeltaPublishedAsync();
+        (await Client("install", "tiny@1.0", "--allow-unsigned")).ExitCode.ShouldBe(0);
+        (await Client("install", "tiny@2.0", "--allow-unsigned")).Stdout.ShouldContain("downloaded the delta from tiny@1.0-1");
+        var delta = Path.Combine(work.Path, "tiny-3.0-from-2.0.vapp");
+        (await Cli("pack", Path.Combine(await TinyAppliances.FixturesAsync(), "tiny-3.0-broken"), "-o", delta, "--delta-from", await Package("2.0"))).ExitCode.ShouldBe(0);
+        (await Cli("repo", "add", repo, await Package("3.0-broken"), delta)).ExitCode.ShouldBe(0);
+        await Publish();
+        server.BytesServed.Clear();
+
+        // When
+        var update = await Client("install", "tiny", "--allow-unsigned");
+
+        // Then
+        update.ExitCode.ShouldBe(0, update.ToString());
+        update.Stdout.ShouldContain("downloaded the delta from tiny@2.0-1");
+        server.BytesServed.ShouldContainKey("targets/tiny-3.0-1.delta-from-2.0-1.vapp");
+        server.BytesServed.ShouldNotContainKey("targets/tiny-3.0-1.vapp");
+        (await Client("verify", "tiny@3.0")).ExitCode.ShouldBe(0);
+    }
+
     public void Dispose()
     {
         server.Dispose();

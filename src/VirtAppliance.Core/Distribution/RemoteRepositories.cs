@@ -151,7 +151,9 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
 
     /// <summary>
     /// The smallest delta to <paramref name="chosen"/> that the same remote offers from a version the store holds, installed
-    /// from the very package the delta was made from (same package digest); null when there is none.
+    /// from the very package the delta was made from (same package digest), or installed from a delta itself (its package
+    /// digest is the delta's, never the full package's, although its files are the full version's: the store's checks of the
+    /// base files decide, and a base that differs falls back to the full package); null when there is none.
     /// </summary>
     private async Task<TargetEntry?> DeltaForAsync(IReadOnlyList<RemoteTarget> offered, RemoteTarget chosen, CancellationToken cancellationToken)
     {
@@ -163,9 +165,22 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
         foreach (var name in deltas.Select(d => d.Target.Base!.Name).Distinct(StringComparer.Ordinal))
             installed.AddRange(await store.FindAsync(name, cancellationToken).ConfigureAwait(false));
         return deltas.Select(d => d.Target)
-            .Where(d => installed.Any(i => i.Name == d.Base!.Name && i.Version == d.Base.Version && i.Release == d.Base.Release && i.PackageSha256 == d.Base.PackageDigest))
+            .Where(d => installed.Any(i => i.Name == d.Base!.Name && i.Version == d.Base.Version && i.Release == d.Base.Release
+                && (i.PackageSha256 == d.Base.PackageDigest || InstalledFromDelta(i))))
             .OrderBy(d => d.Length)
             .FirstOrDefault();
+    }
+
+    private static bool InstalledFromDelta(InstalledAppliance installed)
+    {
+        try
+        {
+            return Manifest.Parse(File.ReadAllBytes(Path.Combine(installed.Path, ApplianceStore.KeptManifestName))).Base is not null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Downloads a target into the remote's downloads folder (resuming a cut download) and checks it against its signed entry.</summary>
