@@ -291,7 +291,7 @@ public sealed class RepositoryTests : IDisposable
             // Then
             stable.ExitCode.ShouldBe(0, stable.ToString());
             stable.Stdout.ShouldContain($"{name}: tiny 1.0-1, the newest");
-            testing.Stdout.ShouldContain($"{name}: tiny 1.0-1 → 2.0-1 on remote acme");
+            testing.Stdout.ShouldContain($"{name}: tiny 1.0-1 → 2.0-1 on remote acme (the full package, ");
         }
         finally
         {
@@ -437,6 +437,31 @@ public sealed class RepositoryTests : IDisposable
         server.BytesServed.ShouldContainKey("targets/tiny-3.0-1.delta-from-2.0-1.vapp");
         server.BytesServed.ShouldNotContainKey("targets/tiny-3.0-1.vapp");
         (await Client("verify", "tiny@3.0")).ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Update_check_names_the_delta_that_install_would_download()
+    {
+        // Given: a VM of tiny 1.0 and a repository with a delta 1.0 → 2.0
+        await DeltaPublishedAsync();
+        (await Client("install", "tiny@1.0", "--allow-unsigned")).ExitCode.ShouldBe(0);
+        var name = $"va-e2e-repo-{Guid.NewGuid().ToString("N")[..8]}";
+        var deploy = await CliRunner.InStoreAsync(store, "deploy", "tiny@1.0", "--name", name, "--no-start");
+        deploy.ExitCode.ShouldBe(0, deploy.ToString());
+        try
+        {
+            // When
+            var check = await Client("update", "--check");
+
+            // Then
+            check.ExitCode.ShouldBe(0, check.ToString());
+            check.Stdout.ShouldContain($"{name}: tiny 1.0-1 → 2.0-1 on remote acme (a ");
+            check.Stdout.ShouldContain("delta from tiny@1.0-1; virt-appliance install tiny@2.0-1");
+        }
+        finally
+        {
+            await CliRunner.InStoreAsync(store, "undeploy", name, "--delete-data");
+        }
     }
 
     public void Dispose()

@@ -193,19 +193,32 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
         return part;
     }
 
-    /// <summary>For every VM in the store's index, the newest version its appliance has in the remotes when newer than what it runs.</summary>
+    /// <summary>
+    /// For every VM in the store's index, the newest version its appliance has in the remotes when newer than what it runs,
+    /// and what 'install' would download for it: the delta from a version the store holds, or the full package.
+    /// </summary>
     public async Task<IReadOnlyList<AvailableUpdate>> CheckUpdatesAsync(string channel, CancellationToken cancellationToken)
     {
-        var offered = await SearchAsync(null, channel, cancellationToken).ConfigureAwait(false);
+        var offered = await OfferedAsync(null, channel, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<InstanceRecord> instances;
         using (var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false))
             instances = await index.ListInstancesAsync(cancellationToken).ConfigureAwait(false);
-        return [.. instances.OrderBy(i => i.Name, StringComparer.Ordinal).Select(vm =>
+        var updates = new List<AvailableUpdate>();
+        foreach (var vm in instances.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            var newest = offered.Where(t => t.Target.Name == vm.Appliance).OrderByDescending(t => t.Target, ByVersion.Instance).FirstOrDefault();
-            var newer = newest is not null && VersionOrder.Compare(newest.Target.Version, newest.Target.Release, vm.Version, vm.Release) > 0;
-            return new AvailableUpdate(vm.Name, vm.Appliance, $"{vm.Version}-{vm.Release}", newer ? $"{newest!.Target.Version}-{newest.Target.Release}" : null, newer ? newest!.Remote : null);
-        })];
+            var newest = offered.Where(t => t.Target.Name == vm.Appliance && t.Target.Base is null).OrderByDescending(t => t.Target, ByVersion.Instance).FirstOrDefault();
+            if (newest is null || VersionOrder.Compare(newest.Target.Version, newest.Target.Release, vm.Version, vm.Release) <= 0)
+            {
+                updates.Add(new AvailableUpdate(vm.Name, vm.Appliance, $"{vm.Version}-{vm.Release}", null, null));
+                continue;
+            }
+            var installed = (await store.FindAsync(vm.Appliance, cancellationToken).ConfigureAwait(false))
+                .Any(i => i.Version == newest.Target.Version && i.Release == newest.Target.Release);
+            var download = installed ? null : await DeltaForAsync(offered, newest, cancellationToken).ConfigureAwait(false) ?? newest.Target;
+            updates.Add(new AvailableUpdate(vm.Name, vm.Appliance, $"{vm.Version}-{vm.Release}", $"{newest.Target.Version}-{newest.Target.Release}", newest.Remote,
+                download?.Length, download?.Base?.Id));
+        }
+        return updates;
     }
 
     /// <summary>Length and both digests, then the package's own name, version and release, against the signed target entry.</summary>
