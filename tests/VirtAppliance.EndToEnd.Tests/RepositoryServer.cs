@@ -38,6 +38,9 @@ internal sealed class RepositoryServer : IDisposable
     /// <summary>Every path asked for, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Body bytes sent per path, to show which package a client downloaded and how much of it.</summary>
+    public ConcurrentDictionary<string, long> BytesServed { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Range requests seen (their first byte), to show that a download resumed.</summary>
     public ConcurrentQueue<long> RangeStarts { get; } = new();
 
@@ -103,6 +106,7 @@ internal sealed class RepositoryServer : IDisposable
                 await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: {length}\r\nAccept-Ranges: bytes\r\n\r\n"));
                 var cut = path.EndsWith(".vapp", StringComparison.Ordinal) ? CutAfter?.Invoke() : null;
                 var send = cut is { } limit ? Math.Min(length, limit) : length;
+                BytesServed.AddOrUpdate(path, send, (_, sent) => sent + send);
                 await stream.WriteAsync(body.AsMemory((int)start, (int)send));
                 if (send < length)
                     return;

@@ -291,7 +291,172 @@ public sealed class RepositoryTests : IDisposable
             // Then
             stable.ExitCode.ShouldBe(0, stable.ToString());
             stable.Stdout.ShouldContain($"{name}: tiny 1.0-1, the newest");
-            testing.Stdout.ShouldContain($"{name}: tiny 1.0-1 → 2.0-1 on remote acme");
+            testing.Stdout.ShouldContain($"{name}: tiny 1.0-1 → 2.0-1 on remote acme (the full package, ");
+        }
+        finally
+        {
+            await CliRunner.InStoreAsync(store, "undeploy", name, "--delete-data");
+        }
+    }
+
+    /// <summary>
+    /// A repository with tiny 1.0 and 2.0 (stable) and a delta 1.0 → 2.0 made with pack --delta-from, published, and the
+    /// store's remote 'acme' on it; returns the delta's file name in targets/.
+    /// </summary>
+    private async Task<string> DeltaPublishedAsync()
+    {
+        var delta = Path.Combine(work.Path, "tiny-2.0-from-1.0.vapp");
+        var packed = await Cli("pack", Path.Combine(await TinyAppliances.FixturesAsync(), "tiny-2.0"), "-o", delta, "--delta-from", await Package("1.0"));
+        packed.ExitCode.ShouldBe(0, packed.ToString());
+        (await Cli("repo", "init", repo, "--key", supplier.SecretKeyPath)).ExitCode.ShouldBe(0);
+        var onlyDelta = await Cli("repo", "add", repo, await Package("1.0"), delta);
+        onlyDelta.ExitCode.ShouldBe(0, onlyDelta.ToString());
+        onlyDelta.Stdout.ShouldContain("staged the delta tiny@2.0-1 from tiny@1.0-1");
+        var withoutFull = await Cli("repo", "publish", repo, "--key", supplier.SecretKeyPath);
+        withoutFull.ExitCode.ShouldBe(3, withoutFull.ToString());
+        withoutFull.Stderr.ShouldContain("has no full package of tiny@2.0-1");
+        (await Cli("repo", "add", repo, await Package("2.0"))).ExitCode.ShouldBe(0);
+        await Publish();
+        (await Client("remote", "add", "acme", server.Url, "--key", supplier.PublicKeyPath)).ExitCode.ShouldBe(0);
+        return "tiny-2.0-1.delta-from-1.0-1.vapp";
+    }
+
+    [Fact]
+    public async Task A_store_holding_the_base_downloads_the_delta_and_an_empty_store_the_full_package()
+    {
+        // Given
+        var delta = await DeltaPublishedAsync();
+        var deltaLength = new FileInfo(Path.Combine(repo, "targets", delta)).Length;
+        var fullLength = new FileInfo(Path.Combine(repo, "targets", "tiny-2.0-1.vapp")).Length;
+        (await Client("install", "tiny@1.0", "--allow-unsigned")).ExitCode.ShouldBe(0);
+        server.BytesServed.Clear();
+        var empty = Path.Combine(work.Path, "empty-store");
+        (await Cli("remote", "add", "acme", server.Url, "--key", supplier.PublicKeyPath, "--root", empty)).ExitCode.ShouldBe(0);
+
+        // When
+        var update = await Client("install", "tiny", "--allow-unsigned");
+        var servedForUpdate = server.BytesServed.ToDictionary();
+        server.BytesServed.Clear();
+        var fresh = await Cli("install", "tiny", "--allow-unsigned", "--root", empty);
+        var servedForFresh = server.BytesServed.ToDictionary();
+
+        // Then the store with 1.0 fetched only the delta, the empty store only the full package
+        update.ExitCode.ShouldBe(0, update.ToString());
+        update.Stdout.ShouldContain("downloaded the delta from tiny@1.0-1");
+        update.Stdout.ShouldContain("installed tiny@2.0-1 from remote acme");
+        deltaLength.ShouldBeLessThan(fullLength / 2);
+        servedForUpdate.GetValueOrDefault($"targets/{delta}").ShouldBe(deltaLength);
+        servedForUpdate.ShouldNotContainKey("targets/tiny-2.0-1.vapp");
+        fresh.ExitCode.ShouldBe(0, fresh.ToString());
+        fresh.Stdout.ShouldContain("downloaded the full package");
+        servedForFresh.GetValueOrDefault("targets/tiny-2.0-1.vapp").ShouldBe(fullLength);
+        servedForFresh.ShouldNotContainKey($"targets/{delta}");
+        // and the delta made exactly version 2.0: the store checks it, and the full package has the same content digests
+        var verified = await Client("verify", "tiny@2.0");
+        verified.ExitCode.ShouldBe(0, verified.ToString());
+        var fullAgain = await Client("install", await Package("2.0"), "--allow-unsigned");
+        fullAgain.ExitCode.ShouldBe(0, fullAgain.ToString());
+        fullAgain.Stdout.ShouldContain("already installed");
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(empty, "appliances", "tiny", "2.0-1")).Where(f => !Path.GetFileName(f).StartsWith('.')))
+            Tools.Run("cmp", file, Path.Combine(store, "appliances", "tiny", "2.0-1", Path.GetFileName(file)));
+        Directory.EnumerateFiles(Path.Combine(store, "remotes", "acme", "downloads")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_delta_whose_installed_base_differs_falls_back_to_the_full_package()
+    {
+        // Given: 1.0 installed from the repository, then damaged on disk (the index still names the same package)
+        var delta = await DeltaPublishedAsync();
+        (await Client("install", "tiny@1.0", "--allow-unsigned")).ExitCode.ShouldBe(0);
+        var system = Path.Combine(store, "appliances", "tiny", "1.0-1", "system.img");
+        File.SetUnixFileMode(system, File.GetUnixFileMode(system) | UnixFileMode.UserWrite);
+        using (var stream = File.OpenWrite(system))
+        {
+            stream.Position = 4096;
+            stream.Write("damaged"u8);
+        }
+        server.BytesServed.Clear();
+
+        // When
+        var update = await Client("install", "tiny", "--allow-unsigned");
+
+        // Then
+        update.ExitCode.ShouldBe(0, update.ToString());
+        update.Stdout.ShouldContain("the delta did not apply");
+        update.Stdout.ShouldContain("downloaded the full package instead");
+        server.BytesServed.ShouldContainKey($"targets/{delta}");
+        server.BytesServed.GetValueOrDefault("targets/tiny-2.0-1.vapp").ShouldBe(new FileInfo(Path.Combine(repo, "targets", "tiny-2.0-1.vapp")).Length);
+        (await Client("verify", "tiny@2.0")).ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_tampered_delta_entry_or_delta_file_is_refused_without_falling_back()
+    {
+        // Given: a store with 1.0; a new publication whose delta entry's base digest is rewritten in targets.json (not re-signed)
+        var delta = await DeltaPublishedAsync();
+        (await Client("install", "tiny@1.0", "--allow-unsigned")).ExitCode.ShouldBe(0);
+        await Publish();
+        var targets = File.ReadAllText(Path.Combine(repo, "targets.json"));
+        var digest = System.Text.RegularExpressions.Regex.Match(targets, "\"packageDigest\":\"([0-9a-f]{64})\"").Groups[1].Value;
+        server.Overrides["targets.json"] = System.Text.Encoding.UTF8.GetBytes(targets.Replace(digest, new string('0', 64), StringComparison.Ordinal));
+
+        // When / Then
+        await RefusedAsync("refused", "install", "tiny", "--allow-unsigned");
+
+        // Given: the metadata intact, the delta's bytes changed (same length)
+        server.Overrides.Clear();
+        var bytes = File.ReadAllBytes(Path.Combine(repo, "targets", delta));
+        bytes[^100] ^= 0xff;
+        server.Overrides[$"targets/{delta}"] = bytes;
+        server.BytesServed.Clear();
+
+        // When / Then: refused, and the full package is not fetched in its place
+        await RefusedAsync("does not match its signed target entry", "install", "tiny", "--allow-unsigned");
+        server.BytesServed.ShouldNotContainKey("targets/tiny-2.0-1.vapp");
+    }
+
+    [Fact]
+    public async Task A_version_installed_from_a_delta_takes_the_next_delta_too()
+    {
+        // Given: 2.0 installed from the 1.0 → 2.0 delta, then 3.0 published with a delta from the full 2.0 package
+        await DeltaPublishedAsync();
+        (await Client("install", "tiny@1.0", "--allow-unsigned")).ExitCode.ShouldBe(0);
+        (await Client("install", "tiny@2.0", "--allow-unsigned")).Stdout.ShouldContain("downloaded the delta from tiny@1.0-1");
+        var delta = Path.Combine(work.Path, "tiny-3.0-from-2.0.vapp");
+        (await Cli("pack", Path.Combine(await TinyAppliances.FixturesAsync(), "tiny-3.0-broken"), "-o", delta, "--delta-from", await Package("2.0"))).ExitCode.ShouldBe(0);
+        (await Cli("repo", "add", repo, await Package("3.0-broken"), delta)).ExitCode.ShouldBe(0);
+        await Publish();
+        server.BytesServed.Clear();
+
+        // When
+        var update = await Client("install", "tiny", "--allow-unsigned");
+
+        // Then
+        update.ExitCode.ShouldBe(0, update.ToString());
+        update.Stdout.ShouldContain("downloaded the delta from tiny@2.0-1");
+        server.BytesServed.ShouldContainKey("targets/tiny-3.0-1.delta-from-2.0-1.vapp");
+        server.BytesServed.ShouldNotContainKey("targets/tiny-3.0-1.vapp");
+        (await Client("verify", "tiny@3.0")).ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Update_check_names_the_delta_that_install_would_download()
+    {
+        // Given: a VM of tiny 1.0 and a repository with a delta 1.0 → 2.0
+        await DeltaPublishedAsync();
+        (await Client("install", "tiny@1.0", "--allow-unsigned")).ExitCode.ShouldBe(0);
+        var name = $"va-e2e-repo-{Guid.NewGuid().ToString("N")[..8]}";
+        var deploy = await CliRunner.InStoreAsync(store, "deploy", "tiny@1.0", "--name", name, "--no-start");
+        deploy.ExitCode.ShouldBe(0, deploy.ToString());
+        try
+        {
+            // When
+            var check = await Client("update", "--check");
+
+            // Then
+            check.ExitCode.ShouldBe(0, check.ToString());
+            check.Stdout.ShouldContain($"{name}: tiny 1.0-1 → 2.0-1 on remote acme (a ");
+            check.Stdout.ShouldContain("delta from tiny@1.0-1; virt-appliance install tiny@2.0-1");
         }
         finally
         {

@@ -11,6 +11,14 @@ internal static class TinyAppliances
     private static readonly SemaphoreSlim BuildLock = new(1, 1);
     private const string PackagesPrefix = "virt-appliance-e2e-packages-";
     private static string? packages;
+    private static string? fixtures;
+
+    /// <summary>The folder of the built fixtures (tiny-VERSION/ appliance folders, as pack takes them).</summary>
+    public static async Task<string> FixturesAsync()
+    {
+        await PackagesAsync();
+        return fixtures!;
+    }
 
     public static readonly string[] Versions = ["1.0", "2.0", "3.0-broken", "4.0-tcp", "5.0-closed"];
 
@@ -22,7 +30,7 @@ internal static class TinyAppliances
         {
             if (packages is not null)
                 return packages;
-            var fixtures = Tools.Run(Path.Combine(CliRunner.RepositoryRoot, "tests", "fixtures", "build-appliances.sh")).Trim().Split('\n')[^1];
+            fixtures = Tools.Run(Path.Combine(CliRunner.RepositoryRoot, "tests", "fixtures", "build-appliances.sh")).Trim().Split('\n')[^1];
             RemoveLeftovers();
             var folder = Path.Combine("/var/tmp", $"{PackagesPrefix}{Environment.ProcessId}");
             Directory.CreateDirectory(folder);

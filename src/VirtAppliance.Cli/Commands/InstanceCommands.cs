@@ -328,7 +328,11 @@ internal static class InstanceCommands
             foreach (var update in updates)
                 context.Output.Line(update.Newest is null
                     ? $"{update.Vm}: {update.Appliance} {update.Runs}, the newest"
-                    : $"{update.Vm}: {update.Appliance} {update.Runs} → {update.Newest} on remote {update.Remote} (virt-appliance install {update.Appliance}@{update.Newest}, then update {update.Vm})");
+                    : $"{update.Vm}: {update.Appliance} {update.Runs} → {update.Newest} on remote {update.Remote} ("
+                        + (update.DownloadLength is not { } length ? $"installed; virt-appliance update {update.Vm}"
+                            : (update.DeltaFrom is { } from ? $"a {Sizes.Bytes(length)} delta from {from}" : $"the full package, {Sizes.Bytes(length)}")
+                                + $"; virt-appliance install {update.Appliance}@{update.Newest}, then update {update.Vm}")
+                        + ")");
         return ExitCodes.Success;
     }
 

@@ -67,10 +67,13 @@ internal static class RepositoryCommands
         var command = new Command("add", """
             Copy packages into the repository's targets/ and stage their entries (name, version, release,
             length, SHA-256, SHA-512, channel); 'repo publish' signs them in. A published release never changes.
+            A delta package (pack --delta-from) is offered beside the full package of its version, which the
+            repository must hold too; clients that have the delta's base installed download the delta.
 
             Examples:
               virt-appliance repo add ./repo wiki-1.0-1.vapp wiki-1.1-1.vapp
               virt-appliance repo add ./repo wiki-2.0-1.vapp --channel testing
+              virt-appliance repo add ./repo wiki-2.0-1.vapp wiki-2.0-1-from-1.0.vapp
             """)
         {
             directory, packages, channel,
@@ -82,7 +85,9 @@ internal static class RepositoryCommands
                 context.Output.Json(added);
             else
                 foreach (var entry in added)
-                    context.Output.Line($"staged {entry.Id} ({entry.Channel}, {Sizes.Bytes(entry.Length)}); publish to sign it in");
+                    context.Output.Line(entry.Base is { } from
+                        ? $"staged the delta {entry.Id} from {from.Id} ({entry.Channel}, {Sizes.Bytes(entry.Length)}); publish to sign it in (the full {entry.Id} must be in the repository too)"
+                        : $"staged {entry.Id} ({entry.Channel}, {Sizes.Bytes(entry.Length)}); publish to sign it in");
             return ExitCodes.Success;
         });
         return command;

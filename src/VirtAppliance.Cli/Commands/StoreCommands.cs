@@ -54,8 +54,17 @@ internal static class StoreCommands
         var result = await ProgressDisplay.RunAsync(context.Output, context.Json, "installing",
             progress => context.Services.Repositories.InstallAsync(reference, channel, allowUnsigned, progress, cancellationToken)).ConfigureAwait(false);
         if (context.Json)
+        {
             context.Output.Json(result);
-        else if (result.NewerInstalled is { } newer)
+            return ExitCodes.Success;
+        }
+        if (result.DeltaFallback is { } why)
+            context.Output.Line($"the delta did not apply ({why}); downloaded the full package instead");
+        if (result.Downloaded is { } downloaded)
+            context.Output.Line(downloaded.Base is { } from
+                ? $"downloaded the delta from {from.Id} ({Sizes.Bytes(downloaded.Length)}; the full package is {Sizes.Bytes(result.Chosen.Target.Length)})"
+                : $"downloaded the full package ({Sizes.Bytes(downloaded.Length)})");
+        if (result.NewerInstalled is { } newer)
             context.Output.Line($"{newer.Id} is installed; remote {result.Chosen.Remote} offers nothing newer (newest {result.Chosen.Target.Id}); nothing to do");
         else if (result.Installed is { AlreadyInstalled: true } same)
             context.Output.Line($"{same.Appliance.Id} is already installed from the same package; nothing to do");

@@ -123,11 +123,14 @@ internal static class MetadataCodec
         var entries = new JsonObject();
         foreach (var (file, t) in targets.Targets.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
+            var custom = new JsonObject { ["name"] = t.Name, ["version"] = t.Version, ["release"] = t.Release, ["channel"] = t.Channel };
+            if (t.Base is { } baseVersion)
+                custom["base"] = new JsonObject { ["name"] = baseVersion.Name, ["version"] = baseVersion.Version, ["release"] = baseVersion.Release, ["packageDigest"] = baseVersion.PackageDigest };
             entries[file] = new JsonObject
             {
                 ["length"] = t.Length,
                 ["hashes"] = new JsonObject { ["sha256"] = t.Sha256, ["sha512"] = t.Sha512 },
-                ["custom"] = new JsonObject { ["name"] = t.Name, ["version"] = t.Version, ["release"] = t.Release, ["channel"] = t.Channel },
+                ["custom"] = custom,
             };
         }
         return new JsonObject { ["_type"] = RootMetadata.Targets, ["spec_version"] = "1.0", ["version"] = targets.Version, ["expires"] = FormatTime(targets.Expires), ["targets"] = entries };
@@ -175,9 +178,13 @@ internal static class MetadataCodec
             var file = target.Name;
             if (file.Contains('/', StringComparison.Ordinal) || file.Contains('\\', StringComparison.Ordinal) || file.StartsWith('.'))
                 throw new JsonException($"the target path '{file}' is not a plain file name");
+            PackageBase? baseVersion = null;
+            if (custom.TryGetProperty("base", out var baseElement))
+                baseVersion = new PackageBase(baseElement.GetProperty("name").GetString()!, baseElement.GetProperty("version").GetString()!,
+                    baseElement.GetProperty("release").GetString()!, baseElement.GetProperty("packageDigest").GetString()!);
             targets[file] = new TargetEntry(file, custom.GetProperty("name").GetString()!, custom.GetProperty("version").GetString()!,
                 custom.GetProperty("release").GetString()!, custom.GetProperty("channel").GetString()!, value.GetProperty("length").GetInt64(),
-                hashes.GetProperty("sha256").GetString()!, hashes.GetProperty("sha512").GetString()!);
+                hashes.GetProperty("sha256").GetString()!, hashes.GetProperty("sha512").GetString()!, baseVersion);
         }
         return new TargetsMetadata(Version(signed), Expires(signed), targets);
     });

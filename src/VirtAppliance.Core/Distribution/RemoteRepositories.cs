@@ -62,7 +62,11 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
     }
 
     /// <summary>Every package of every remote (refreshed first) whose name contains <paramref name="term"/>, newest first per name.</summary>
-    public async Task<IReadOnlyList<RemoteTarget>> SearchAsync(string? term, string channel, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RemoteTarget>> SearchAsync(string? term, string channel, CancellationToken cancellationToken) =>
+        [.. (await OfferedAsync(term, channel, cancellationToken).ConfigureAwait(false)).Where(t => t.Target.Base is null)];
+
+    /// <summary>Every package, full or delta, of every remote (refreshed first) whose name contains <paramref name="term"/>, newest first per name.</summary>
+    private async Task<IReadOnlyList<RemoteTarget>> OfferedAsync(string? term, string channel, CancellationToken cancellationToken)
     {
         channel = Channels.Require(channel);
         var found = new List<RemoteTarget>();
@@ -93,7 +97,9 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
             {
                 Hint = "give a .vapp file, or add a repository with 'virt-appliance remote add NAME URL --key KEY.asc'",
             };
-        var candidates = (await SearchAsync(null, channel, cancellationToken).ConfigureAwait(false))
+        var offered = await OfferedAsync(null, channel, cancellationToken).ConfigureAwait(false);
+        var candidates = offered
+            .Where(t => t.Target.Base is null)
             .Where(t => t.Target.Name == name && (version is null || t.Target.Version == version || $"{t.Target.Version}-{t.Target.Release}" == version))
             .ToList();
         if (candidates.Count == 0)
@@ -111,34 +117,108 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
         }
 
         var client = RepositoryClient.Open(store.Root, chosen.Remote, timeProvider);
-        var target = chosen.Target;
+        var delta = await DeltaForAsync(offered, chosen, cancellationToken).ConfigureAwait(false);
+        string? fallback = null;
+        if (delta is not null)
+        {
+            var part = await DownloadAsync(client, delta, progress, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return new RemoteInstall(chosen, await store.InstallAsync(part, options, progress, cancellationToken).ConfigureAwait(false), null, delta, null);
+            }
+            catch (Exception e) when (e is IntegrityException or NotFoundException)
+            {
+                // The download matched its signed entry, so the installed base is what differs (or went away since the
+                // check above): the full package does not need it. The store is as it was; say why in the result.
+                fallback = e.Message;
+            }
+            finally
+            {
+                File.Delete(part);
+            }
+        }
+
+        var full = await DownloadAsync(client, chosen.Target, progress, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new RemoteInstall(chosen, await store.InstallAsync(full, options, progress, cancellationToken).ConfigureAwait(false), null, chosen.Target, fallback);
+        }
+        finally
+        {
+            File.Delete(full);
+        }
+    }
+
+    /// <summary>
+    /// The smallest delta to <paramref name="chosen"/> that the same remote offers from a version the store holds, installed
+    /// from the very package the delta was made from (same package digest), or installed from a delta itself (its package
+    /// digest is the delta's, never the full package's, although its files are the full version's: the store's checks of the
+    /// base files decide, and a base that differs falls back to the full package); null when there is none.
+    /// </summary>
+    private async Task<TargetEntry?> DeltaForAsync(IReadOnlyList<RemoteTarget> offered, RemoteTarget chosen, CancellationToken cancellationToken)
+    {
+        var deltas = offered.Where(t => t.Remote == chosen.Remote && t.Target.Base is not null
+            && t.Target.Name == chosen.Target.Name && t.Target.Version == chosen.Target.Version && t.Target.Release == chosen.Target.Release).ToList();
+        if (deltas.Count == 0)
+            return null;
+        var installed = new List<InstalledAppliance>();
+        foreach (var name in deltas.Select(d => d.Target.Base!.Name).Distinct(StringComparer.Ordinal))
+            installed.AddRange(await store.FindAsync(name, cancellationToken).ConfigureAwait(false));
+        return deltas.Select(d => d.Target)
+            .Where(d => installed.Any(i => i.Name == d.Base!.Name && i.Version == d.Base.Version && i.Release == d.Base.Release
+                && (i.PackageSha256 == d.Base.PackageDigest || InstalledFromDelta(i))))
+            .OrderBy(d => d.Length)
+            .FirstOrDefault();
+    }
+
+    private static bool InstalledFromDelta(InstalledAppliance installed)
+    {
+        try
+        {
+            return Manifest.Parse(File.ReadAllBytes(Path.Combine(installed.Path, ApplianceStore.KeptManifestName))).Base is not null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Downloads a target into the remote's downloads folder (resuming a cut download) and checks it against its signed entry.</summary>
+    private static async Task<string> DownloadAsync(RepositoryClient client, TargetEntry target, IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(client.DownloadsFolder);
         var part = Path.Combine(client.DownloadsFolder, target.Sha256 + ".part");
         var (sha256, sha512) = await client.Source.DownloadAsync($"{RepositoryLayout.TargetsFolder}/{target.File}", part, target.Length, progress, cancellationToken).ConfigureAwait(false);
         await CheckTargetAsync(part, target, sha256, sha512, client.Source.Describe($"{RepositoryLayout.TargetsFolder}/{target.File}"), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return new RemoteInstall(chosen, await store.InstallAsync(part, options, progress, cancellationToken).ConfigureAwait(false), null);
-        }
-        finally
-        {
-            File.Delete(part);
-        }
+        return part;
     }
 
-    /// <summary>For every VM in the store's index, the newest version its appliance has in the remotes when newer than what it runs.</summary>
+    /// <summary>
+    /// For every VM in the store's index, the newest version its appliance has in the remotes when newer than what it runs,
+    /// and what 'install' would download for it: the delta from a version the store holds, or the full package.
+    /// </summary>
     public async Task<IReadOnlyList<AvailableUpdate>> CheckUpdatesAsync(string channel, CancellationToken cancellationToken)
     {
-        var offered = await SearchAsync(null, channel, cancellationToken).ConfigureAwait(false);
+        var offered = await OfferedAsync(null, channel, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<InstanceRecord> instances;
         using (var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false))
             instances = await index.ListInstancesAsync(cancellationToken).ConfigureAwait(false);
-        return [.. instances.OrderBy(i => i.Name, StringComparer.Ordinal).Select(vm =>
+        var updates = new List<AvailableUpdate>();
+        foreach (var vm in instances.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            var newest = offered.Where(t => t.Target.Name == vm.Appliance).OrderByDescending(t => t.Target, ByVersion.Instance).FirstOrDefault();
-            var newer = newest is not null && VersionOrder.Compare(newest.Target.Version, newest.Target.Release, vm.Version, vm.Release) > 0;
-            return new AvailableUpdate(vm.Name, vm.Appliance, $"{vm.Version}-{vm.Release}", newer ? $"{newest!.Target.Version}-{newest.Target.Release}" : null, newer ? newest!.Remote : null);
-        })];
+            var newest = offered.Where(t => t.Target.Name == vm.Appliance && t.Target.Base is null).OrderByDescending(t => t.Target, ByVersion.Instance).FirstOrDefault();
+            if (newest is null || VersionOrder.Compare(newest.Target.Version, newest.Target.Release, vm.Version, vm.Release) <= 0)
+            {
+                updates.Add(new AvailableUpdate(vm.Name, vm.Appliance, $"{vm.Version}-{vm.Release}", null, null));
+                continue;
+            }
+            var installed = (await store.FindAsync(vm.Appliance, cancellationToken).ConfigureAwait(false))
+                .Any(i => i.Version == newest.Target.Version && i.Release == newest.Target.Release);
+            var download = installed ? null : await DeltaForAsync(offered, newest, cancellationToken).ConfigureAwait(false) ?? newest.Target;
+            updates.Add(new AvailableUpdate(vm.Name, vm.Appliance, $"{vm.Version}-{vm.Release}", $"{newest.Target.Version}-{newest.Target.Release}", newest.Remote,
+                download?.Length, download?.Base?.Id));
+        }
+        return updates;
     }
 
     /// <summary>Length and both digests, then the package's own name, version and release, against the signed target entry.</summary>
@@ -160,11 +240,22 @@ public sealed class RemoteRepositories(ApplianceStore store, TimeProvider timePr
             var reader = new PackageReader(stream, leaveOpen: true, source);
             await using (reader.ConfigureAwait(false))
             {
-                var id = ApplianceIdentity.FromDescriptor((await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false)).Descriptor, source);
+                var header = await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+                var id = ApplianceIdentity.FromDescriptor(header.Descriptor, source);
                 if (id.Name != target.Name || id.Version != target.Version || id.Release != target.Release)
                 {
                     File.Delete(path);
                     throw new IntegrityException($"{source}: the package is {id}, its signed target entry says {target.Id}") { Hint = "the repository is inconsistent: tell its owner; nothing was installed" };
+                }
+                var baseVersion = header.Manifest.Base;
+                if (baseVersion != target.Base)
+                {
+                    File.Delete(path);
+                    throw new IntegrityException($"{source}: the package is {(baseVersion is null ? "a full package" : $"a delta from {baseVersion.Id} (package digest {baseVersion.PackageDigest})")}, "
+                        + $"its signed target entry says {(target.Base is null ? "a full package" : $"a delta from {target.Base.Id} (package digest {target.Base.PackageDigest})")}")
+                    {
+                        Hint = "the repository is inconsistent: tell its owner; nothing was installed",
+                    };
                 }
             }
         }

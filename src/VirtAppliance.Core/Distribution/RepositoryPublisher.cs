@@ -53,15 +53,22 @@ public sealed class RepositoryPublisher(TimeProvider timeProvider)
         channel = Channels.Require(channel);
         await ReadLocalRootAsync(directory, cancellationToken).ConfigureAwait(false);
         ApplianceIdentity id;
+        PackageBase? baseVersion;
         var stream = PackageReader.OpenFile(packagePath);
         await using (stream.ConfigureAwait(false))
         {
             var reader = new PackageReader(stream, leaveOpen: true, packagePath);
             await using (reader.ConfigureAwait(false))
-                id = ApplianceIdentity.FromDescriptor((await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false)).Descriptor, packagePath);
+            {
+                var header = await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+                id = ApplianceIdentity.FromDescriptor(header.Descriptor, packagePath);
+                baseVersion = header.Manifest.Base;
+            }
         }
 
-        var file = $"{id.Name}-{id.Version}-{id.Release}.vapp";
+        // A delta is offered beside the full package of its version (publish checks that the full one is there),
+        // under its own name, with its base in the signed entry so that a client picks it only when it holds that base.
+        var file = TargetEntry.FileName(id.Name, id.Version, id.Release, baseVersion);
         var target = Path.Combine(directory, RepositoryLayout.TargetsFolder, file);
         var temporary = target + ".tmp";
         long length;
@@ -90,7 +97,7 @@ public sealed class RepositoryPublisher(TimeProvider timeProvider)
             sha512 = Convert.ToHexStringLower(sha512Hash.GetHashAndReset());
         }
 
-        var entry = new TargetEntry(file, id.Name, id.Version, id.Release, channel, length, sha256, sha512);
+        var entry = new TargetEntry(file, id.Name, id.Version, id.Release, channel, length, sha256, sha512, baseVersion);
         var published = await ReadLocalAsync(directory, RepositoryLayout.Targets, MetadataCodec.ParseTargets, cancellationToken).ConfigureAwait(false);
         var staged = await ReadStagedAsync(directory, cancellationToken).ConfigureAwait(false);
         var same = published?.Targets.GetValueOrDefault(file) ?? staged.FirstOrDefault(s => s.File == file);
@@ -130,6 +137,12 @@ public sealed class RepositoryPublisher(TimeProvider timeProvider)
         var entries = new Dictionary<string, TargetEntry>(previousTargets?.Targets ?? new Dictionary<string, TargetEntry>(), StringComparer.Ordinal);
         foreach (var staged in await ReadStagedAsync(directory, cancellationToken).ConfigureAwait(false))
             entries[staged.File] = staged;
+        var orphan = entries.Values.FirstOrDefault(d => d.Base is not null && !entries.ContainsKey(TargetEntry.FileName(d.Name, d.Version, d.Release, null)));
+        if (orphan is not null)
+            throw new InvalidInputException($"{directory}: the delta package {orphan.File} ({orphan.Id} from {orphan.Base!.Id}) has no full package of {orphan.Id} beside it")
+            {
+                Hint = $"a client without {orphan.Base.Id} installs the full package: add it too ('virt-appliance repo add {directory} {TargetEntry.FileName(orphan.Name, orphan.Version, orphan.Release, null)}'), then publish",
+            };
 
         var targets = new TargetsMetadata((previousTargets?.Version ?? 0) + 1, now + expiry.Targets, entries);
         var targetsBytes = MetadataCodec.Sign(MetadataCodec.TargetsToJson(targets), keys, timeProvider);
