@@ -32,7 +32,7 @@ public class ArchitectureTests
     private static readonly string[] BehindServices = ["Store", "Packaging", "Images", "Deployment", "Monitoring", "Distribution", "Interchange", "Hypervisor", "Internal"];
 
     /// <summary>Pure functions a face may call: the text of an enum, the one "did you mean" rule.</summary>
-    private static readonly string[] ModelHelpers = [typeof(DiskFormatSpelling).FullName!, typeof(Internal.Spelling).FullName!, typeof(VirtAppliance.Core.Monitoring.SmtpSecuritySpelling).FullName!];
+    private static readonly string[] ModelHelpers = [typeof(DiskFormatSpelling).FullName!, typeof(Internal.Spelling).FullName!, typeof(VirtAppliance.Core.Monitoring.SmtpSecuritySpelling).FullName!, typeof(VersionOrder).FullName!];
 
     /// <summary>What a face's composition root hands the services: the libvirt binding, as Core's interface.</summary>
     private static readonly string[] CompositionSeams = [typeof(Hypervisor.IHypervisorConnector).FullName!];

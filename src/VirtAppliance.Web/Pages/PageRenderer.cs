@@ -92,7 +92,9 @@ internal static class PageRenderer
             html.Append(running
                 ? ActionForm($"/vms/{U(name)}/stop", "Stop", $"Stop {name}", csrf)
                 : ActionForm($"/vms/{U(name)}/start", "Start", $"Start {name}", csrf));
-            var others = appliances.Where(appliance => appliance.Name == record.Appliance && !(appliance.Version == record.Version && appliance.Release == record.Release)).ToList();
+            // Forward only, as update is without --allow-downgrade; going back is the rollback button's.
+            var others = appliances.Where(appliance => appliance.Name == record.Appliance
+                && VersionOrder.Compare(appliance.Version, appliance.Release, record.Version, record.Release) > 0).ToList();
             if (others.Count > 0)
             {
                 var selectId = Id("to", name);
