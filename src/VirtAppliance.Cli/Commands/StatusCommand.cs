@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using VirtAppliance.Cli.Rendering;
-using VirtAppliance.Core.Hypervisor;
 using VirtAppliance.Core.Monitoring;
 
 using VirtAppliance.Web.Contracts;
@@ -104,18 +103,7 @@ internal static class StatusCommand
     }
 
     private static string State(VmStatus status) =>
-        status.DomainMissing ? "missing (domain removed outside virt-appliance)"
-        : status.State switch
-        {
-            DomainState.Running => "running",
-            DomainState.ShutOff => "shut off",
-            DomainState.Paused => "paused",
-            DomainState.ShuttingDown => "shutting down",
-            DomainState.Crashed => "crashed",
-            DomainState.Blocked => "blocked",
-            DomainState.PMSuspended => "suspended",
-            _ => "unknown",
-        };
+        status.DomainMissing ? "missing (domain removed outside virt-appliance)" : VmJson.StateText(status.State);
 
     private static string Health(HealthState health) => health switch
     {
