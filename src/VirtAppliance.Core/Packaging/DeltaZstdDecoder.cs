@@ -220,31 +220,8 @@ internal sealed class DeltaZstdDecoder(long expectedLength, long baseLength, Saf
     {
         if (storedLength == raw)
             return stored;
-        var offset = ops[0].Offset;
-        var data = ArrayPool<byte>.Shared.Rent(raw);
-        try
-        {
-            using var options = baseFile is null ? new DecompressionOptions() : new DecompressionOptions(DeltaZstdEncoder.BaseDictionary(baseFile, ops, raw));
-            using var decompressor = new Decompressor(options);
-            int written;
-            try
-            {
-                written = decompressor.Unwrap(stored.AsSpan(0, storedLength), data.AsSpan(0, raw));
-            }
-            catch (ZstdException e)
-            {
-                throw new InvalidDataException($"delta-zstd stream: the record at content offset {offset} does not decompress ({e.Message})", e);
-            }
-
-            if (written != raw)
-                throw new InvalidDataException($"delta-zstd stream: the record at content offset {offset} holds {written} bytes, {raw} announced");
-            return data;
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(data);
-            throw;
-        }
+        using var options = baseFile is null ? null : new DecompressionOptions(DeltaZstdEncoder.BaseDictionary(baseFile, ops, raw));
+        return ZstdRecord.Decompress("delta-zstd", ops[0].Offset, raw, stored.AsSpan(0, storedLength), options);
     }
 
     private static async Task ReadExactlyAsync(Stream input, Memory<byte> buffer, string what, CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 using VirtAppliance.Core.Internal;
-using ZstdNet;
 using static VirtAppliance.Core.Packaging.PackageLayout;
 
 namespace VirtAppliance.Core.Packaging;
@@ -268,32 +267,14 @@ internal sealed class SparseZstdDecoder
         return digests;
     }
 
+    /// <summary>The record's bytes; takes <paramref name="stored"/>: returns it as the data, or to the pool.</summary>
     private static byte[] Decompress(long offset, int raw, byte[] stored, int storedLength)
     {
         if (storedLength == raw)
             return stored;
-        var data = ArrayPool<byte>.Shared.Rent(raw);
         try
         {
-            using var decompressor = new Decompressor();
-            int written;
-            try
-            {
-                written = decompressor.Unwrap(stored.AsSpan(0, storedLength), data.AsSpan(0, raw));
-            }
-            catch (ZstdException e)
-            {
-                throw new InvalidDataException($"sparse-zstd stream: the record at content offset {offset} does not decompress ({e.Message})", e);
-            }
-
-            if (written != raw)
-                throw new InvalidDataException($"sparse-zstd stream: the record at content offset {offset} holds {written} bytes, {raw} announced");
-            return data;
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(data);
-            throw;
+            return ZstdRecord.Decompress("sparse-zstd", offset, raw, stored.AsSpan(0, storedLength), null);
         }
         finally
         {
