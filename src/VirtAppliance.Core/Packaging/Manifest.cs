@@ -9,9 +9,10 @@ namespace VirtAppliance.Core.Packaging;
 /// </summary>
 public sealed class Manifest
 {
-    internal Manifest(IReadOnlyList<PackageEntry> files, byte[] bytes, PackageBase? baseVersion = null)
+    internal Manifest(IReadOnlyList<PackageEntry> files, byte[] bytes, int formatVersion, PackageBase? baseVersion = null)
     {
         Files = files;
+        FormatVersion = formatVersion;
         Base = baseVersion;
         Bytes = bytes;
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -23,6 +24,9 @@ public sealed class Manifest
     /// <summary>For a delta package: the version it applies to; null for a full package.</summary>
     public PackageBase? Base { get; }
 
+    /// <summary>The package format (1 full, 2 delta, 3 full with 64 MiB records): what a reader must know to read it.</summary>
+    public int FormatVersion { get; }
+
     /// <summary>The appliance.xml entry.</summary>
     public PackageEntry Descriptor => Files[0];
 
@@ -32,14 +36,15 @@ public sealed class Manifest
     /// <summary>The serialized manifest.json.</summary>
     internal byte[] Bytes { get; }
 
-    internal static Manifest Create(IReadOnlyList<PackageEntry> files, PackageBase? baseVersion = null)
+    /// <param name="largeRecords">Whether disks were written as sparse-zstd version 2 (format version 3; ignored for a delta).</param>
+    internal static Manifest Create(IReadOnlyList<PackageEntry> files, PackageBase? baseVersion = null, bool largeRecords = false)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
             json.WriteString("format", PackageLayout.FormatName);
-            json.WriteNumber("formatVersion", baseVersion is null ? PackageLayout.FormatVersion : PackageLayout.DeltaFormatVersion);
+            json.WriteNumber("formatVersion", baseVersion is not null ? PackageLayout.DeltaFormatVersion : largeRecords ? PackageLayout.LargeRecordFormatVersion : PackageLayout.FormatVersion);
             if (baseVersion is not null)
             {
                 json.WriteStartObject("base");
@@ -164,7 +169,7 @@ public sealed class Manifest
                 throw new InvalidDataException($"manifest.json: the first file must be {PackageLayout.DescriptorName} with role descriptor, stored as is");
             if (files.Skip(1).Any(f => f.Role == PackageFileRole.Descriptor))
                 throw new InvalidDataException("manifest.json: only appliance.xml may have the role descriptor");
-            return new Manifest(files, bytes, baseVersion);
+            return new Manifest(files, bytes, (int)version, baseVersion);
         }
     }
 

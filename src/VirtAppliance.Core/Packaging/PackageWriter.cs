@@ -89,7 +89,7 @@ public static class PackageWriter
 
                 try
                 {
-                    manifest = Manifest.Create(entries, options.DeltaFrom?.Base);
+                    manifest = Manifest.Create(entries, options.DeltaFrom?.Base, options.ChunkLength > PackageLayout.MaxRecordLength);
                 }
                 catch (InvalidDataException e)
                 {

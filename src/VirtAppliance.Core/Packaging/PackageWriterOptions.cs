@@ -7,8 +7,10 @@ public sealed class PackageWriterOptions
     public int CompressionLevel { get; init; } = DefaultCompressionLevel;
 
     /// <summary>
-    /// Uncompressed bytes per compressed chunk: 4, 8, 12 or 16 MiB. 16 with long-distance matching measured
-    /// 6.6 % smaller than 8 without, at the same speed (issue 16, bench/RESULTS.md).
+    /// Uncompressed bytes per compressed chunk, a whole number of 4 KiB blocks up to 64 MiB. Up to 16 MiB the
+    /// package is format version 1 (what virt-appliance read before 64 MiB records); above, version 3.
+    /// 64 MiB with long-distance matching measured 11 % smaller than 8 MiB without, at the same speed
+    /// (issue 16, bench/RESULTS.md).
     /// </summary>
     public int ChunkLength { get; init; } = PackageLayout.DefaultChunkLength;
 

@@ -51,8 +51,10 @@ internal sealed class SparseZstdDecoder
         if (!header.AsSpan(SparseMagicOffset, 4).SequenceEqual(SparseMagic))
             throw new InvalidDataException("sparse-zstd stream: bad magic");
         var version = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(SparseVersionOffset));
-        if (version != SparseVersion)
-            throw new InvalidDataException($"sparse-zstd stream: unsupported version {version}");
+        var maxRecordLength = MaxRecordLengthOf(version);
+        if (maxRecordLength == 0)
+            throw new InvalidDataException($"sparse-zstd stream: unsupported version {version} (this virt-appliance reads versions {SparseVersion} and {SparseLargeRecordVersion})");
+        var maxRuns = maxRecordLength / RunBlockLength;
         if (BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(SparseReservedOffset)) != 0)
             throw new InvalidDataException("sparse-zstd stream: the reserved header field is not zero");
         var length = BinaryPrimitives.ReadInt64BigEndian(header.AsSpan(SparseContentLengthOffset));
@@ -63,7 +65,7 @@ internal sealed class SparseZstdDecoder
         using var contentHash = hashContent ? new ContentHash(length) : null;
         var pending = new Queue<Task<Restored>>();
         var recordHeader = new byte[RecordHeaderLength];
-        var runBytes = new byte[MaxRunsPerRecord * RunLength];
+        var runBytes = new byte[maxRuns * RunLength];
         long next = 0;
         long buffered = 0;
         try
@@ -75,10 +77,10 @@ internal sealed class SparseZstdDecoder
                 var stored = BinaryPrimitives.ReadInt32BigEndian(recordHeader.AsSpan(RecordStoredLengthOffset));
                 if (runCount == 0 && stored == 0)
                     break;
-                if (runCount is < 1 or > MaxRunsPerRecord || stored < 1)
+                if (runCount < 1 || runCount > maxRuns || stored < 1)
                     throw new InvalidDataException($"sparse-zstd stream: bad record after content offset {next} ({runCount} runs, {stored} stored bytes)");
                 await ReadExactlyAsync(input, runBytes.AsMemory(0, runCount * RunLength), "record's runs", cancellationToken).ConfigureAwait(false);
-                var runs = ParseRuns(runBytes.AsSpan(0, runCount * RunLength), length, ref next, out var raw);
+                var runs = ParseRuns(runBytes.AsSpan(0, runCount * RunLength), length, maxRecordLength, ref next, out var raw);
                 var structure = new byte[RecordHeaderLength + (runCount * RunLength)];
                 recordHeader.CopyTo(structure, 0);
                 runBytes.AsSpan(0, runCount * RunLength).CopyTo(structure.AsSpan(RecordHeaderLength));
@@ -134,7 +136,7 @@ internal sealed class SparseZstdDecoder
     }
 
     /// <summary>Checks a record's runs: in order, on 4 KiB boundaries, inside the content, no 4 MiB block shared with the record before.</summary>
-    private static Run[] ParseRuns(ReadOnlySpan<byte> bytes, long length, ref long next, out int raw)
+    private static Run[] ParseRuns(ReadOnlySpan<byte> bytes, long length, int maxRecordLength, ref long next, out int raw)
     {
         var runs = new Run[bytes.Length / RunLength];
         long total = 0;
@@ -148,8 +150,8 @@ internal sealed class SparseZstdDecoder
                 || (runLength % RunBlockLength != 0 && offset + runLength != length) || splitsBlock)
                 throw new InvalidDataException($"sparse-zstd stream: bad run at content offset {offset} ({runLength} bytes)");
             total += runLength;
-            if (total > MaxRecordLength)
-                throw new InvalidDataException($"sparse-zstd stream: the record at content offset {runs[0].Offset} holds more than {MaxRecordLength} bytes");
+            if (total > maxRecordLength)
+                throw new InvalidDataException($"sparse-zstd stream: the record at content offset {runs[0].Offset} holds more than {maxRecordLength} bytes");
             runs[i] = new Run(offset, runLength);
             next = offset + runLength;
         }

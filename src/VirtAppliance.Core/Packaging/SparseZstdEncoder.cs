@@ -20,7 +20,8 @@ internal sealed class SparseZstdEncoder : IDisposable
 {
     private const int SampleLength = 64 << 10;
 
-    // Raw and compressed buffers in flight, whatever the core count: keeps pack under its memory budget.
+    // Raw and compressed buffers in flight, whatever the core count: keeps pack under its memory budget
+    // (but two records are always in flight, so 64 MiB records take about 300 MiB).
     private const long MaxBufferedBytes = 128L << 20;
 
     private readonly CompressionOptions options;
@@ -31,16 +32,16 @@ internal sealed class SparseZstdEncoder : IDisposable
     /// <param name="level">zstd level.</param>
     /// <param name="chunkLength">Content bytes per record.</param>
     /// <param name="threads">Records compressed at once.</param>
-    /// <param name="longDistance">zstd's long-distance matching with a window of the whole record (measured: 4 % smaller at level 3, see bench/RESULTS.md).</param>
+    /// <param name="longDistance">zstd's long-distance matching with a window of the whole record (measured: 6.6 % smaller at level 3 in 16 MiB records, see bench/RESULTS.md).</param>
     public SparseZstdEncoder(int level, int chunkLength, int threads, bool longDistance = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkLength, ContentHash.BlockLength);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkLength, MaxRecordLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkLength, MaxLargeRecordLength);
         if (chunkLength % ContentHash.BlockLength != 0)
             throw new ArgumentOutOfRangeException(nameof(chunkLength), chunkLength, $"a chunk is a whole number of {ContentHash.BlockLength}-byte blocks");
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        // The window covers the whole record, which never exceeds 16 MiB: any zstd decoder's default
-        // window limit (128 MiB) accepts the frames, so v1 readers read them.
+        // The window covers the whole record, which never exceeds 64 MiB: under the 128 MiB window every
+        // zstd decoder accepts by default.
         options = longDistance
             ? new CompressionOptions(null, new Dictionary<ZSTD_cParameter, int>
             {
@@ -57,14 +58,14 @@ internal sealed class SparseZstdEncoder : IDisposable
     {
         var header = new byte[SparseHeaderLength];
         SparseMagic.CopyTo(header.AsSpan(SparseMagicOffset));
-        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(SparseVersionOffset), SparseVersion);
+        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(SparseVersionOffset), SparseVersionFor(chunkLength));
         BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(SparseContentLengthOffset), length);
         using var digesting = new DigestingOutput(output);
         await digesting.WriteAsync(header, cancellationToken).ConfigureAwait(false);
 
         using var contentHash = new ContentHash(length);
         var pending = new Queue<Task<Chunk>>();
-        var maxInFlight = (int)Math.Clamp(threads * 2, 2, MaxBufferedBytes / (3L * chunkLength));
+        var maxInFlight = (int)Math.Clamp(threads * 2, 2, Math.Max(2, MaxBufferedBytes / (3L * chunkLength)));
         var gathered = new Gathered(chunkLength);
         try
         {
@@ -363,7 +364,7 @@ internal sealed class SparseZstdEncoder : IDisposable
 
         public byte[] Data => data ??= ArrayPool<byte>.Shared.Rent(capacity);
 
-        public bool Fits(Chunk chunk) => Length + chunk.DataLength <= capacity && Runs.Count + chunk.Runs.Count <= MaxRunsPerRecord;
+        public bool Fits(Chunk chunk) => Length + chunk.DataLength <= capacity && Runs.Count + chunk.Runs.Count <= capacity / RunBlockLength;
 
         public void Add(Chunk chunk)
         {

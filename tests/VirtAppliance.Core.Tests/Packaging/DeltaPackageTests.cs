@@ -263,13 +263,30 @@ public class DeltaPackageTests
     public void A_manifest_of_a_newer_format_says_so()
     {
         // Given
-        var bytes = Encoding.UTF8.GetBytes("""{ "format": "virt-appliance-package", "formatVersion": 3, "files": [] }""");
+        var bytes = Encoding.UTF8.GetBytes("""{ "format": "virt-appliance-package", "formatVersion": 4, "files": [] }""");
 
         // When
         var error = Should.Throw<InvalidDataException>(() => Manifest.Parse(bytes));
 
         // Then
         error.Message.ShouldContain("made by a newer virt-appliance");
+    }
+
+    [Fact]
+    public void A_format_version_3_manifest_with_a_base_is_refused()
+    {
+        // Given: format 3 is a full package (64 MiB records); only format 2 names a base
+        var bytes = Encoding.UTF8.GetBytes("""
+            { "format": "virt-appliance-package", "formatVersion": 3,
+              "base": { "name": "a", "version": "1", "release": "1", "packageDigest": "0000000000000000000000000000000000000000000000000000000000000000" },
+              "files": [] }
+            """);
+
+        // When
+        var error = Should.Throw<InvalidDataException>(() => Manifest.Parse(bytes));
+
+        // Then
+        error.Message.ShouldContain("'base' belongs to delta packages");
     }
 
     [Fact]

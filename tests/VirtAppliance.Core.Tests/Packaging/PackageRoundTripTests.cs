@@ -31,6 +31,35 @@ public class PackageRoundTripTests
         Tools.Run("qemu-img", "check", Path.Combine(target, "disks/data.qcow2"));
     }
 
+    [Theory]
+    [InlineData(null, 3, 2)]
+    [InlineData(16, 1, 1)]
+    public async Task A_package_of_records_over_16_MiB_is_format_version_3_and_one_of_16_MiB_records_is_version_1(int? chunkMiB, int formatVersion, int streamVersion)
+    {
+        // Given: the default options (64 MiB records), or the 16 MiB records that readers before format 3 read
+        using var folder = new TestFolder();
+        var source = TestAppliance.Create(folder);
+        var package = folder["tiny.vapp"];
+        var options = chunkMiB is { } mib ? new PackageWriterOptions { ChunkLength = mib << 20 } : null;
+
+        // When
+        var manifest = await PackageWriter.CreateAsync(source, TestAppliance.Files, package, options, null, Ct);
+        var target = folder["out"];
+        await using (var reader = new PackageReader(File.OpenRead(package), leaveOpen: false))
+        {
+            await reader.ReadHeaderAsync(Ct);
+            await reader.ExtractAsync(target, verifyContent: true, null, Ct);
+        }
+
+        // Then
+        manifest.FormatVersion.ShouldBe(formatVersion);
+        var disks = TarEntries.Read(package).Where(i => i.Name.EndsWith(".vasz", StringComparison.Ordinal)).ToList();
+        disks.ShouldNotBeEmpty();
+        disks.Select(d => (d.Data[4] << 8) | d.Data[5]).ShouldAllBe(version => version == streamVersion);
+        foreach (var file in TestAppliance.Files.Select(f => f.RelativePath))
+            Tools.Sha256(Path.Combine(target, file)).ShouldBe(Tools.Sha256(Path.Combine(source, file)), file);
+    }
+
     [Fact]
     public async Task Restored_raw_disk_is_as_sparse_as_the_original()
     {

@@ -111,12 +111,39 @@ public class SparseZstdStreamTests
         TestContext.Current.TestOutputHelper?.WriteLine(error.Message);
     }
 
+    [Fact]
+    public async Task A_version_2_stream_holds_records_of_up_to_64_MiB_and_no_more()
+    {
+        // Given: one zstd record of exactly 64 MiB, and one of 64 MiB + 4 KiB
+        const long length = (65L * MiB) + 100;
+        var content = Text(64 * MiB);
+        using var compressor = new Compressor();
+        var largest = Concat(Header(length, version: 2), Record([(0, 64 * MiB)], compressor.Wrap(content)), End());
+        var tooLarge = Concat(Header(length, version: 2), Record([(0, 64 * MiB), (64L * MiB, 4096)], compressor.Wrap([.. content, .. Text(4096)])), End());
+        var asVersion1 = Concat(Header(length, version: 1), largest.AsSpan(16).ToArray());
+
+        // When
+        var (_, digest) = await new SparseZstdDecoder(length, null, hashContent: true, headLength: 0, threads: 2).DecodeAsync(new MemoryStream(largest), null, Ct);
+        var refused = await Should.ThrowAsync<InvalidDataException>(() =>
+            new SparseZstdDecoder(length, null, hashContent: true, headLength: 0, threads: 2).DecodeAsync(new MemoryStream(tooLarge), null, Ct));
+        var refusedInVersion1 = await Should.ThrowAsync<InvalidDataException>(() =>
+            new SparseZstdDecoder(length, null, hashContent: true, headLength: 0, threads: 2).DecodeAsync(new MemoryStream(asVersion1), null, Ct));
+
+        // Then
+        digest.ShouldBe(ContentHash.HashAll([.. content, .. new byte[length - content.Length]]));
+        refused.Message.ShouldContain($"holds more than {64 * MiB} bytes");
+        refusedInVersion1.Message.ShouldContain($"holds more than {16 * MiB} bytes");
+    }
+
     [Theory]
-    [InlineData("mixed")]
-    [InlineData("empty")]
-    [InlineData("holes only")]
-    [InlineData("random 4 MiB + 1")]
-    public async Task Encoded_file_decodes_to_the_same_digests_and_bytes(string shape)
+    [InlineData("mixed", 8)]
+    [InlineData("empty", 8)]
+    [InlineData("holes only", 8)]
+    [InlineData("random 4 MiB + 1", 8)]
+    [InlineData("mixed", 64)]
+    [InlineData("40 MiB of text", 64)]
+    [InlineData("40 MiB of text", 16)]
+    public async Task Encoded_file_decodes_to_the_same_digests_and_bytes(string shape, int chunkMiB)
     {
         // Given
         using var folder = new TestFolder();
@@ -127,8 +154,9 @@ public class SparseZstdStreamTests
         // When
         EncodedFile result;
         using (var handle = File.OpenHandle(source))
-        using (var encoder = new SparseZstdEncoder(3, 8 << 20, 2))
+        using (var encoder = new SparseZstdEncoder(3, chunkMiB * MiB, 2, longDistance: true))
             result = await encoder.EncodeAsync(handle, length, encoded, null, Ct);
+        var version = BinaryPrimitives.ReadUInt16BigEndian(encoded.GetBuffer().AsSpan(4));
         var (stored, content) = await new SparseZstdDecoder(length, null, hashContent: true, headLength: 0, threads: 2)
             .DecodeAsync(new MemoryStream(encoded.ToArray()), null, Ct);
 
@@ -140,7 +168,8 @@ public class SparseZstdStreamTests
                 .DecodeAsync(new MemoryStream(encoded.ToArray()), null, Ct);
         }
 
-        // Then
+        // Then: records of more than 16 MiB make a version 2 stream, which older readers refuse by its number
+        version.ShouldBe(chunkMiB > 16 ? (ushort)2 : (ushort)1);
         result.StoredLength.ShouldBe(encoded.Length);
         stored.ShouldBe(result.StoredDigest);
         stored.ShouldBe(StoredDigestOf(encoded.ToArray()));
@@ -183,7 +212,7 @@ public class SparseZstdStreamTests
         return how switch
         {
             "bad magic" => Concat(Header(ContentLength, magic: "VASX"), End()),
-            "wrong version" => Concat(Header(ContentLength, version: 2), End()),
+            "wrong version" => Concat(Header(ContentLength, version: 3), End()),
             "reserved field not zero" => Concat(Header(ContentLength, reserved: 1), End()),
             "content length differs from the expected one" => Concat(Header(ContentLength + 1), End()),
             "run offset not 4096-aligned" => StreamOf(Raw((100, 4096))),
@@ -312,6 +341,11 @@ public class SparseZstdStreamTests
                 break;
             case "random 4 MiB + 1":
                 Put(0, RandomBytes((4 * MiB) + 1));
+                break;
+            case "40 MiB of text":
+                // One chunk of 64 MiB holds it all: a record of more than 16 MiB.
+                Put(0, Text(40 * MiB));
+                file.SetLength(48L * MiB);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(shape), shape, null);
