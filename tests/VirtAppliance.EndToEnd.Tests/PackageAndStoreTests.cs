@@ -156,6 +156,48 @@ public class PackageAndStoreTests
         stream.WriteByte((byte)(value ^ 0x5a));
     }
 
+    [Fact]
+    public async Task Pack_writes_format_3_by_default_and_format_1_on_request_and_both_install_the_same_disks()
+    {
+        // Given an appliance whose user disk holds 30 MiB of text in a row: one record of 64 MiB records, two of 16 MiB
+        using var work = new TemporaryFolder();
+        var appliance = SmallAppliance(work, "formats", "1.0");
+        using (var system = new FileStream(Path.Combine(appliance, "data.img"), FileMode.Open, FileAccess.Write))
+        {
+            var text = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 1_400_000).Select(i => $"line {i} of a long log\n")));
+            system.Position = 1 << 20;
+            system.Write(text, 0, 30 << 20);
+        }
+
+        var current = Path.Combine(work.Path, "current.vapp");
+        var compatible = Path.Combine(work.Path, "compatible.vapp");
+
+        // When
+        var packed = await Cli("pack", appliance, "-o", current, "--json");
+        var packedCompatible = await Cli("pack", appliance, "-o", compatible, "--format-version", "1", "--json");
+        var unknown = await Cli("pack", appliance, "-o", Path.Combine(work.Path, "x.vapp"), "--format-version", "2");
+        var withDelta = await Cli("pack", appliance, "-o", Path.Combine(work.Path, "y.vapp"), "--format-version", "1", "--delta-from", compatible);
+        var installedCurrent = await Cli("install", current, "--root", Path.Combine(work.Path, "a"), "--allow-unsigned");
+        var installedCompatible = await Cli("install", compatible, "--root", Path.Combine(work.Path, "b"), "--allow-unsigned");
+
+        // Then both restore the same bytes (which is smaller is measured by bench/run.sh on a real disk); a delta is format 2 only
+        packed.ExitCode.ShouldBe(0, packed.ToString());
+        packedCompatible.ExitCode.ShouldBe(0, packedCompatible.ToString());
+        JsonDocument.Parse(packed.Stdout).RootElement.GetProperty("format_version").GetInt32().ShouldBe(3);
+        JsonDocument.Parse(packedCompatible.Stdout).RootElement.GetProperty("format_version").GetInt32().ShouldBe(1);
+        unknown.ExitCode.ShouldBe(2, unknown.ToString());
+        withDelta.ExitCode.ShouldBe(2, withDelta.ToString());
+        withDelta.Stderr.ShouldContain("a delta package is always format 2");
+        installedCurrent.ExitCode.ShouldBe(0, installedCurrent.ToString());
+        installedCompatible.ExitCode.ShouldBe(0, installedCompatible.ToString());
+        foreach (var disk in new[] { "system.qcow2", "data.img" })
+        {
+            var original = Tools.Run("sha256sum", Path.Combine(appliance, disk))[..64];
+            Tools.Run("sha256sum", Path.Combine(work.Path, "a", "appliances", "formats", "1.0-1", disk))[..64].ShouldBe(original);
+            Tools.Run("sha256sum", Path.Combine(work.Path, "b", "appliances", "formats", "1.0-1", disk))[..64].ShouldBe(original);
+        }
+    }
+
     private static Task<CliResult> Cli(params string[] args) => CliRunner.InProcessAsync(args);
 
     /// <summary>A descriptor with a qcow2 system disk (made by qemu-img) and a sparse raw user disk.</summary>

@@ -28,6 +28,12 @@ internal static class PackageCommands
             DefaultValueFactory = _ => "default",
         };
         compression.AcceptOnlyFromAmong("default", "max");
+        var formatVersion = new Option<string?>("--format-version")
+        {
+            Description = "3 (default): 64 MiB records, smaller; 1: 16 MiB records, for hosts whose virt-appliance predates format 3 (they refuse format 3 clearly)",
+            HelpName = "1|3",
+        };
+        formatVersion.AcceptOnlyFromAmong("1", "3");
         var command = new Command("pack", """
             Pack an appliance folder into one .vapp file: descriptor first, then a manifest with the
             SHA-256 of every file, its signature, then the disks, sparse-aware and zstd-compressed.
@@ -39,20 +45,24 @@ internal static class PackageCommands
               virt-appliance pack ./my-appliance
               virt-appliance pack ./my-appliance -o my-appliance.vapp --sign-key supplier-secret.asc
               virt-appliance pack ./my-appliance --compression max
+              virt-appliance pack ./my-appliance --format-version 1
               virt-appliance pack ./my-appliance-2 --delta-from my-appliance-1-1.vapp -o my-appliance-1-to-2.vapp
             """)
         {
-            appliance, target, signKey, deltaFrom, compression,
+            appliance, target, signKey, deltaFrom, compression, formatVersion,
         };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
+            if (context.Get(formatVersion) is not null && context.Get(deltaFrom) is not null)
+                throw new UsageException("--format-version and --delta-from: a delta package is always format 2; give one of them");
             var (manifest, written) = await ProgressDisplay.RunAsync(context.Output, context.Json, "packing",
                 progress => context.Services.Packages.PackAsync(context.Get(appliance), context.Get(target), context.Get(signKey),
                     Environment.GetEnvironmentVariable(PassphraseVariable), context.Get(deltaFrom),
-                    context.Get(compression) == "max" ? PackageCompression.Max : PackageCompression.Default, progress, cancellationToken)).ConfigureAwait(false);
+                    context.Get(compression) == "max" ? PackageCompression.Max : PackageCompression.Default,
+                    context.Get(formatVersion) is { } version ? int.Parse(version, System.Globalization.CultureInfo.InvariantCulture) : null, progress, cancellationToken)).ConfigureAwait(false);
             var bytes = new FileInfo(written).Length;
             if (context.Json)
-                context.Output.Json(new { Package = written, Bytes = bytes, Digest = manifest.Sha256, Signed = context.Get(signKey) is not null, Files = manifest.Files });
+                context.Output.Json(new { Package = written, Bytes = bytes, Digest = manifest.Sha256, manifest.FormatVersion, Signed = context.Get(signKey) is not null, Files = manifest.Files });
             else
                 context.Output.Line($"{written}: {manifest.Files.Count} files, {Sizes.Bytes(bytes)}, digest {manifest.Sha256}" + (context.Get(signKey) is null ? " (unsigned)" : " (signed)"));
             return ExitCodes.Success;

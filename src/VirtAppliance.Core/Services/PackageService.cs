@@ -18,10 +18,30 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
     /// <param name="compression">How hard to compress (the format is the same either way).</param>
     /// <param name="progress">Receives the file at work and its bytes done.</param>
     /// <param name="cancellationToken">Stops the work; nothing is written.</param>
-    public async Task<(Manifest Manifest, string Output)> PackAsync(
+    public Task<(Manifest Manifest, string Output)> PackAsync(
         string appliance, string? output, string? signingKeyPath, string? passphrase, string? deltaFrom, PackageCompression compression,
+        IProgress<PackageProgress>? progress, CancellationToken cancellationToken) =>
+        PackAsync(appliance, output, signingKeyPath, passphrase, deltaFrom, compression, null, progress, cancellationToken);
+
+    /// <summary>Packs an appliance folder, in the given full-package format version.</summary>
+    /// <param name="formatVersion">
+    /// <see cref="PackageLayout.FormatVersion"/> (16 MiB records, which every virt-appliance reads),
+    /// <see cref="PackageLayout.LargeRecordFormatVersion"/> (64 MiB records, smaller), or null for the latter.
+    /// A delta package is always <see cref="PackageLayout.DeltaFormatVersion"/>.
+    /// </param>
+    /// <exception cref="InvalidInputException">A format version given with <paramref name="deltaFrom"/>.</exception>
+    public async Task<(Manifest Manifest, string Output)> PackAsync(
+        string appliance, string? output, string? signingKeyPath, string? passphrase, string? deltaFrom, PackageCompression compression, int? formatVersion,
         IProgress<PackageProgress>? progress, CancellationToken cancellationToken)
     {
+        var chunkLength = formatVersion switch
+        {
+            null or PackageLayout.LargeRecordFormatVersion => PackageLayout.DefaultChunkLength,
+            PackageLayout.FormatVersion => PackageLayout.MaxRecordLength,
+            _ => throw new ArgumentOutOfRangeException(nameof(formatVersion), formatVersion, $"pack writes full packages of format {PackageLayout.FormatVersion} or {PackageLayout.LargeRecordFormatVersion}"),
+        };
+        if (formatVersion is not null && deltaFrom is not null)
+            throw new InvalidInputException($"a delta package is format {PackageLayout.DeltaFormatVersion}: it takes no other format version") { Hint = "leave out the format version, or --delta-from" };
         var loaded = ApplianceLocator.Load(appliance, ValidationPurpose.Use);
         if (loaded.Kind is ApplianceSourceKind.Package or ApplianceSourceKind.Installed)
             throw new InvalidInputException($"{appliance}: pack takes an appliance folder or its descriptor")
@@ -41,7 +61,7 @@ public sealed class PackageService(ApplianceStore store, TimeProvider timeProvid
                 (deltaBase, extractedBase) = await LoadDeltaBaseAsync(deltaFrom, target, cancellationToken).ConfigureAwait(false);
             var manifest = await PackageWriter.CreateAsync(descriptor.BaseDirectory!, PackageFiles.FromDescriptor(descriptor), target,
                 new PackageWriterOptions { Signer = signer, TimeProvider = timeProvider, DeltaFrom = deltaBase, CompressionLevel = PackageWriterOptions.LevelOf(compression),
-                    DeltaCompressionLevel = PackageWriterOptions.DeltaLevelOf(compression) },
+                    DeltaCompressionLevel = PackageWriterOptions.DeltaLevelOf(compression), ChunkLength = chunkLength },
                 progress, cancellationToken).ConfigureAwait(false);
             return (manifest, target);
         }
