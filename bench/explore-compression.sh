@@ -9,7 +9,8 @@
 #     with and without long-distance matching inside each record;
 #   - how many 4 KiB blocks are identical within the disk (deduplication), and what the
 #     deduplicated stream compresses to.
-# PARTS="streams records dedup" (the default) chooses what to run.
+# PARTS="streams records dedup" (the default) chooses what to run; PARTS=large measures records of
+# 16-256 MiB at levels 3 and 19 (about 6 minutes).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 inputs=${BENCH_INPUTS:-/var/tmp/va-bench-inputs}
@@ -98,6 +99,21 @@ for record in 8 16 32 64; do
     # shellcheck disable=SC2086
     measure "records ${record} MiB zstd $flags" "$work/split/*.zst" -- bash -c "ls '$work/split'/r* | xargs -P2 -n1 zstd -q -f $flags"
   done
+done
+rm -rf "$work/split"
+fi
+
+# Larger independent records (issue 16, second round: what a format with records over 16 MiB gains),
+# with a window of the whole record, at level 3 and at level 19 (--compression max). Not in the default PARTS.
+if [[ $parts == *large* ]]; then
+for spec in 16:3 64:3 128:3 256:3 16:19 64:19; do
+  mib=${spec%:*} level=${spec#*:}
+  rm -rf "$work/split"
+  mkdir "$work/split"
+  split -b "${mib}M" -a 4 "$dense" "$work/split/r"
+  window=20
+  for ((m = mib; m > 1; m /= 2)); do window=$((window + 1)); done
+  measure "records ${mib} MiB zstd -$level --long=$window" "$work/split/*.zst" -- bash -c "ls '$work/split'/r* | xargs -P2 -n1 zstd -q -f -$level --long=$window"
 done
 rm -rf "$work/split"
 fi
