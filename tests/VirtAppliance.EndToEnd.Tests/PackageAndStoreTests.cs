@@ -198,6 +198,24 @@ public class PackageAndStoreTests
         }
     }
 
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("tiny@1.0-1/../x")]
+    [InlineData(".hidden@1.0-1")]
+    public async Task Adopt_of_something_that_is_not_NAME_at_VERSION_RELEASE_is_exit_3_with_an_example(string reference)
+    {
+        // Given an empty store
+        using var work = new TemporaryFolder();
+
+        // When
+        var result = await Cli("adopt", reference, "--root", Path.Combine(work.Path, "store"));
+
+        // Then
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Stderr.ShouldContain("adopt needs NAME@VERSION-RELEASE");
+        result.Stderr.ShouldContain("virt-appliance adopt tiny@1.0-1");
+    }
+
     private static Task<CliResult> Cli(params string[] args) => CliRunner.InProcessAsync(args);
 
     /// <summary>A descriptor with a qcow2 system disk (made by qemu-img) and a sparse raw user disk.</summary>

@@ -347,13 +347,17 @@ public sealed class ApplianceStore
     /// %post of an RPM that <c>export --rpm</c> made). The folder must be complete, with its kept manifest, and every
     /// file must match it; registering what is already registered changes nothing.
     /// </summary>
+    /// <exception cref="InvalidInputException">The reference is not NAME@VERSION-RELEASE.</exception>
     /// <exception cref="NotFoundException">There is no such folder.</exception>
     /// <exception cref="IntegrityException">The folder is not a complete appliance, or a file does not match the kept manifest.</exception>
     public async Task<InstalledAppliance> AdoptAsync(string reference, CancellationToken cancellationToken)
     {
         var (name, versionRelease) = SplitReference(reference);
         if (versionRelease is null || name.Contains('/', StringComparison.Ordinal) || versionRelease.Contains('/', StringComparison.Ordinal) || name.StartsWith('.'))
-            throw new ArgumentException($"'{reference}': adopt needs NAME@VERSION-RELEASE", nameof(reference));
+            throw new InvalidInputException($"'{reference}': adopt needs NAME@VERSION-RELEASE, the folder's name under appliances/")
+            {
+                Hint = "for example 'virt-appliance adopt tiny@1.0-1'",
+            };
         EnsureLayout();
         var folder = Path.Combine(AppliancesFolder, name, versionRelease);
         if (!Directory.Exists(folder))
