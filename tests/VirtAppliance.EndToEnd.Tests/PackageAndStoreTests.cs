@@ -177,6 +177,7 @@ public class PackageAndStoreTests
         var packedCompatible = await Cli("pack", appliance, "-o", compatible, "--format-version", "1", "--json");
         var unknown = await Cli("pack", appliance, "-o", Path.Combine(work.Path, "x.vapp"), "--format-version", "2");
         var withDelta = await Cli("pack", appliance, "-o", Path.Combine(work.Path, "y.vapp"), "--format-version", "1", "--delta-from", compatible);
+        var verifiedCompatible = await Cli("verify", compatible, "--allow-unsigned", "--json");
         var installedCurrent = await Cli("install", current, "--root", Path.Combine(work.Path, "a"), "--allow-unsigned");
         var installedCompatible = await Cli("install", compatible, "--root", Path.Combine(work.Path, "b"), "--allow-unsigned");
 
@@ -185,6 +186,7 @@ public class PackageAndStoreTests
         packedCompatible.ExitCode.ShouldBe(0, packedCompatible.ToString());
         JsonDocument.Parse(packed.Stdout).RootElement.GetProperty("format_version").GetInt32().ShouldBe(3);
         JsonDocument.Parse(packedCompatible.Stdout).RootElement.GetProperty("format_version").GetInt32().ShouldBe(1);
+        JsonDocument.Parse(verifiedCompatible.Stdout).RootElement.GetProperty("format_version").GetInt32().ShouldBe(1);
         unknown.ExitCode.ShouldBe(2, unknown.ToString());
         withDelta.ExitCode.ShouldBe(2, withDelta.ToString());
         withDelta.Stderr.ShouldContain("a delta package is always format 2");

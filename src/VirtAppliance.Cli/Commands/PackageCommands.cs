@@ -141,10 +141,11 @@ internal static class PackageCommands
                     Signature = signature,
                     Accepted = accepted,
                     Digest = result.Manifest.Sha256,
+                    result.Manifest.FormatVersion,
                     Files = result.Manifest.Files,
                 });
             else
-                context.Output.Line($"{context.Get(package)}: integrity ok ({result.Manifest.Files.Count} files), {signatureText}");
+                context.Output.Line($"{context.Get(package)}: integrity ok ({result.Manifest.Files.Count} files, format {result.Manifest.FormatVersion}), {signatureText}");
             if (accepted)
                 return ExitCodes.Success;
             context.Output.Error($"virt-appliance: {context.Get(package)}: {signatureText}");
