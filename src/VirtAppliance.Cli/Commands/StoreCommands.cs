@@ -133,19 +133,33 @@ internal static class StoreCommands
 
     public static Command CollectGarbage(GlobalOptions globals, Output output)
     {
+        var connect = new HostOptions().Connect;
         var command = new Command("gc", """
-            Remove what interrupted commands left in the store (staging folders, unindexed folders).
+            Remove what interrupted commands left in the store (staging folders, unindexed folders) and
+            instance folders no VM owns: no row in the index and no libvirt domain of that name (at
+            --connect and at every URI the store's VMs use). A folder whose domain exists is kept for
+            'vms --repair'.
 
             Examples:
               virt-appliance gc
-            """);
+            """)
+        {
+            connect,
+        };
         CliApplication.SetHandler(command, globals, output, async (context, cancellationToken) =>
         {
-            var removed = await context.Services.Store.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
+            var collected = await context.Services.Instances.CollectGarbageAsync(HostOptions.ConnectionUri(context.Get(connect)), cancellationToken).ConfigureAwait(false);
             if (context.Json)
-                context.Output.Json(new { Removed = removed });
+            {
+                context.Output.Json(GcJson.From(collected));
+            }
             else
-                context.Output.Line(removed == 0 ? "nothing to clean" : $"removed {removed} leftover(s)");
+            {
+                foreach (var folder in collected.InstanceFolders)
+                    context.Output.Line($"removed {folder} (no VM owned it)");
+                context.Output.Line(collected.Removed == 0 ? "nothing to clean" : $"removed {collected.Removed} leftover(s)");
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -39,6 +39,65 @@ public sealed class InstanceService(ApplianceStore store, IHypervisorConnector c
     }
 
     /// <summary>
+    /// gc: what interrupted commands left in the store (<see cref="ApplianceStore.CollectGarbageAsync"/>), then the
+    /// instance folders no VM owns: no index row, and no domain of that name at <paramref name="uri"/> or at any URI the
+    /// store's VMs use (an undeploy killed between forgetting the VM and deleting its folder leaves one). A folder with a
+    /// domain is kept for 'vms --repair'; a VM another command holds is skipped.
+    /// </summary>
+    /// <exception cref="HypervisorException">An orphan candidate exists and libvirt cannot be asked about it.</exception>
+    public async Task<GarbageCollected> CollectGarbageAsync(string uri, CancellationToken cancellationToken)
+    {
+        var storeLeftovers = await store.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(store.InstancesFolder))
+            return new GarbageCollected(storeLeftovers, []);
+        // Deploy creates a folder, its row and its domain under the store lock: under it, a folder without a row is not one in the making.
+        using var storeLock = await store.LockAsync(cancellationToken).ConfigureAwait(false);
+        using var index = await store.OpenIndexAsync(cancellationToken).ConfigureAwait(false);
+        var records = await index.ListInstancesAsync(cancellationToken).ConfigureAwait(false);
+        var owned = records.Select(record => record.Name).ToHashSet(StringComparer.Ordinal);
+        var candidates = Directory.EnumerateDirectories(store.InstancesFolder)
+            .Where(folder => !owned.Contains(Path.GetFileName(folder)) && !Path.GetFileName(folder).StartsWith('.'))
+            .Order(StringComparer.Ordinal).ToList();
+        if (candidates.Count == 0)
+            return new GarbageCollected(storeLeftovers, []);
+        var hypervisors = new List<IHypervisor>();
+        var removed = new List<string>();
+        try
+        {
+            foreach (var each in records.Select(record => record.Uri).Append(uri).Distinct(StringComparer.Ordinal))
+                hypervisors.Add(connector.Open(each, readOnly: true));
+            foreach (var folder in candidates)
+            {
+                var name = Path.GetFileName(folder);
+                if (hypervisors.Any(hypervisor => hypervisor.FindDomain(name) is not null))
+                    continue;
+                IDisposable vmLock;
+                try
+                {
+                    vmLock = store.LockVm(name);
+                }
+                catch (ConflictException)
+                {
+                    continue;
+                }
+
+                using (vmLock)
+                {
+                    Directory.Delete(folder, recursive: true);
+                    removed.Add(folder);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var hypervisor in hypervisors)
+                hypervisor.Dispose();
+        }
+
+        return new GarbageCollected(storeLeftovers, removed);
+    }
+
+    /// <summary>
     /// Every instance with its live state: the index's rows, and the domains at <paramref name="uri"/>
     /// that carry our metadata without a row. With <paramref name="repair"/>, those are adopted into the index.
     /// </summary>

@@ -11,6 +11,16 @@ namespace VirtAppliance.Web.Contracts;
 /// <summary><c>install --json</c>.</summary>
 public sealed record InstallJson(InstalledAppliance Installed, bool AlreadyInstalled);
 
+/// <summary><c>gc --json</c>: how many leftovers went, and which instance folders (no VM owned them).</summary>
+public sealed record GcJson(int Removed, IReadOnlyList<string> InstanceFolders)
+{
+    public static GcJson From(VirtAppliance.Core.Services.GarbageCollected collected)
+    {
+        ArgumentNullException.ThrowIfNull(collected);
+        return new GcJson(collected.Removed, collected.InstanceFolders);
+    }
+}
+
 /// <summary><c>remove --json</c>.</summary>
 public sealed record RemoveJson(InstalledAppliance Removed);
 

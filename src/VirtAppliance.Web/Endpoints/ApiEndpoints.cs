@@ -73,8 +73,8 @@ public static partial class ApiEndpoints
             .Documented<CheckJson>("check", "Does the appliance fit this host; 422 with the same report when it does not (check --json)");
 
         api.MapPost("/gc", (ApplianceServices services, Operations operations) =>
-                operations.ApiAsync("gc", async token => new { Removed = await services.Store.CollectGarbageAsync(token).ConfigureAwait(false) }))
-            .Documented<object>("gc", "Remove what interrupted commands left in the store (gc --json)");
+                operations.ApiAsync("gc", async token => GcJson.From(await services.Instances.CollectGarbageAsync(options.Uri, token).ConfigureAwait(false))))
+            .Documented<GcJson>("gc", "Remove what interrupted commands left in the store and instance folders no VM owns (gc --json)");
 
         api.MapGet("/vms", (ApplianceServices services, Operations operations) =>
                 operations.ApiAsync("vms", async token =>
