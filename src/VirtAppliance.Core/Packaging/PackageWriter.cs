@@ -89,7 +89,7 @@ public static class PackageWriter
 
                 try
                 {
-                    manifest = Manifest.Create(entries, options.DeltaFrom?.Base, options.ChunkLength > PackageLayout.MaxRecordLength);
+                    manifest = Manifest.Create(entries, options.DeltaFrom?.Base, PackageLayout.SparseVersionFor(options.ChunkLength) == PackageLayout.SparseLargeRecordVersion);
                 }
                 catch (InvalidDataException e)
                 {
