@@ -4,7 +4,7 @@ using VirtAppliance.Core.Store;
 
 namespace VirtAppliance.Core.Services;
 
-/// <summary>The store actions (install, list, remove, gc, verify installed, trust), one method each, shared by every face.</summary>
+/// <summary>The store actions (install, list, remove, verify installed, trust), one method each, shared by every face; gc is InstanceService's (it asks libvirt too).</summary>
 public sealed class StoreService(ApplianceStore store)
 {
     public string Root => store.Root;
@@ -20,9 +20,6 @@ public sealed class StoreService(ApplianceStore store)
 
     /// <summary>Registers an appliance folder a package manager put into the store (an RPM's %post); its files are checked against its kept manifest.</summary>
     public Task<InstalledAppliance> AdoptAsync(string reference, CancellationToken cancellationToken) => store.AdoptAsync(reference, cancellationToken);
-
-    /// <summary>Removes what interrupted commands left; returns how many leftovers went.</summary>
-    public Task<int> CollectGarbageAsync(CancellationToken cancellationToken) => store.CollectGarbageAsync(cancellationToken);
 
     /// <summary>Checks installed NAME[@VERSION[-RELEASE]] (every match) against the manifests they were installed from.</summary>
     /// <exception cref="NotFoundException">Nothing installed matches.</exception>
